@@ -1,0 +1,2 @@
+//! `yata`: placeholder entry point.
+fn main() {}

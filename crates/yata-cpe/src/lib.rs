@@ -1,0 +1,1 @@
+//! CPE 2.3: placeholder.

@@ -1,0 +1,45 @@
+//! PLACEHOLDER: to be replaced by the real implementation.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{Scheme, VersionError};
+
+#[derive(Debug, Clone)]
+pub struct CranVersion {
+    raw: Box<str>,
+}
+
+impl FromStr for CranVersion {
+    type Err = VersionError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Err(VersionError::new(Scheme::Cran, s, "not implemented"))
+    }
+}
+
+impl fmt::Display for CranVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Ord for CranVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.raw.cmp(&other.raw)
+    }
+}
+
+impl PartialOrd for CranVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for CranVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for CranVersion {}

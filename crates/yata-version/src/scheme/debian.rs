@@ -1,0 +1,45 @@
+//! PLACEHOLDER: to be replaced by the real implementation.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{Scheme, VersionError};
+
+#[derive(Debug, Clone)]
+pub struct DebianVersion {
+    raw: Box<str>,
+}
+
+impl FromStr for DebianVersion {
+    type Err = VersionError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Err(VersionError::new(Scheme::Debian, s, "not implemented"))
+    }
+}
+
+impl fmt::Display for DebianVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Ord for DebianVersion {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.raw.cmp(&other.raw)
+    }
+}
+
+impl PartialOrd for DebianVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for DebianVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for DebianVersion {}
