@@ -1,2 +1,74 @@
-//! `yata`: placeholder entry point.
-fn main() {}
+//! `yata`: the YATA-Shield command line. Argument parsing and presentation
+//! only; every rule lives in the library crates.
+//!
+//! Exit codes: 0 success, 2 bad input or usage, 1 anything else.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd_cpe;
+mod cmd_purl;
+mod cmd_version;
+
+/// YATA-Shield: deadline-driven vulnerability remediation for national cyber defence.
+#[derive(Debug, Parser)]
+#[command(name = "yata", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Version orderings per ecosystem.
+    #[command(subcommand)]
+    Version(cmd_version::VersionCommand),
+    /// Print the canonical form of a Package URL.
+    Purl(cmd_purl::PurlArgs),
+    /// CPE 2.3 names.
+    #[command(subcommand)]
+    Cpe(cmd_cpe::CpeCommand),
+}
+
+/// How a command failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The input or the usage was wrong: exit code 2.
+    BadInput(String),
+    /// Anything else (I/O and the like): exit code 1.
+    Other(anyhow::Error),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Version(cmd) => cmd_version::run(cmd),
+        Command::Purl(args) => cmd_purl::run(args),
+        Command::Cpe(cmd) => cmd_cpe::run(cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(Failure::Other(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `yata … | head` closes the pipe early; that is not a failure.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

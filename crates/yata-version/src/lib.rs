@@ -11,6 +11,7 @@
 //! no silent fallback from one scheme to another.
 
 mod error;
+pub mod osv;
 pub mod scheme;
 
 pub use error::{UnknownScheme, VersionError};
