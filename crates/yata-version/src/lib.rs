@@ -10,6 +10,7 @@
 //! Every parser rejects what its ecosystem would reject, with a reason; there is
 //! no silent fallback from one scheme to another.
 
+pub mod ecosystem;
 mod error;
 pub mod osv;
 pub mod scheme;

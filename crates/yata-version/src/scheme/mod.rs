@@ -9,6 +9,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::ecosystem::Ecosystem;
 use crate::{UnknownScheme, VersionError};
 
 pub mod alpine;
@@ -141,35 +142,24 @@ impl fmt::Display for Scheme {
 impl FromStr for Scheme {
     type Err = UnknownScheme;
 
-    /// Accepts the canonical names, OSV ecosystem names (with or without a
-    /// release suffix such as `Debian:12`), `vers`/PURL scheme names, and
-    /// `generic`, case-insensitively.
+    /// Accepts OSV ecosystem names with a known ordering (with or without a
+    /// release suffix such as `Debian:12`; see [`Ecosystem::scheme`]), the
+    /// PURL type names of the same ecosystems, `SemVer` and `generic`,
+    /// case-insensitively.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let base = s.split(':').next().unwrap_or(s).trim();
-        let scheme = match base.to_ascii_lowercase().as_str() {
-            "semver" | "bitnami" | "github actions" | "swifturl" => Scheme::SemVer,
-            "crates.io" | "cargo" => Scheme::Cargo,
-            "go" | "golang" => Scheme::Go,
-            "npm" => Scheme::Npm,
-            "pypi" | "pep440" => Scheme::PyPI,
-            "maven" => Scheme::Maven,
-            "nuget" => Scheme::NuGet,
-            "rubygems" | "gem" => Scheme::RubyGems,
-            "packagist" | "composer" => Scheme::Packagist,
-            "pub" => Scheme::Pub,
-            "hex" => Scheme::Hex,
-            "cran" => Scheme::Cran,
-            "hackage" => Scheme::Hackage,
-            "debian" | "deb" | "ubuntu" => Scheme::Debian,
-            "red hat" | "redhat" | "rpm" | "almalinux" | "rocky linux" | "suse" | "opensuse"
-            | "mageia" | "openeuler" | "photon os" | "azure linux" | "mariner" | "fedora"
-            | "centos" | "oracle linux" | "amazon linux" => Scheme::Rpm,
-            "alpine"
-            | "alpaquita"
-            | "bellsoft hardened containers"
-            | "wolfi"
-            | "chainguard"
-            | "apk" => Scheme::Alpine,
+        if let Some(scheme) = s.parse::<Ecosystem>().ok().and_then(|e| e.scheme()) {
+            return Ok(scheme);
+        }
+        let scheme = match s.trim().to_ascii_lowercase().as_str() {
+            "semver" => Scheme::SemVer,
+            "cargo" => Scheme::Cargo,
+            "golang" => Scheme::Go,
+            "pep440" => Scheme::PyPI,
+            "gem" => Scheme::RubyGems,
+            "composer" => Scheme::Packagist,
+            "deb" => Scheme::Debian,
+            "redhat" | "rpm" => Scheme::Rpm,
+            "apk" => Scheme::Alpine,
             "generic" => Scheme::Generic,
             _ => return Err(UnknownScheme(s.into())),
         };
@@ -186,5 +176,46 @@ impl PartialEq for Version {
 impl PartialOrd for Version {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         self.try_cmp(other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scheme;
+
+    /// The names `yata version cmp --ecosystem` promises to accept.
+    #[test]
+    fn command_line_names() {
+        for (name, scheme) in [
+            ("PyPI", Scheme::PyPI),
+            ("npm", Scheme::Npm),
+            ("Maven", Scheme::Maven),
+            ("Go", Scheme::Go),
+            ("crates.io", Scheme::Cargo),
+            ("Debian", Scheme::Debian),
+            ("Debian:12", Scheme::Debian),
+            ("Ubuntu:22.04:LTS", Scheme::Debian),
+            ("Alpine", Scheme::Alpine),
+            ("Alpine:v3.20", Scheme::Alpine),
+            ("Red Hat", Scheme::Rpm),
+            ("RubyGems", Scheme::RubyGems),
+            ("NuGet", Scheme::NuGet),
+            ("Packagist", Scheme::Packagist),
+            ("Pub", Scheme::Pub),
+            ("Hex", Scheme::Hex),
+            ("CRAN", Scheme::Cran),
+            ("Hackage", Scheme::Hackage),
+            ("SemVer", Scheme::SemVer),
+            ("generic", Scheme::Generic),
+            ("pypi", Scheme::PyPI),
+            ("golang", Scheme::Go),
+        ] {
+            assert_eq!(name.parse::<Scheme>(), Ok(scheme), "{name}");
+        }
+        for scheme in Scheme::ALL {
+            assert_eq!(scheme.name().parse::<Scheme>(), Ok(*scheme));
+        }
+        assert!("Linux".parse::<Scheme>().is_err());
+        assert!("cobol".parse::<Scheme>().is_err());
     }
 }
