@@ -12,6 +12,7 @@
 
 mod error;
 pub mod scheme;
+pub mod vers;
 
 pub use error::{UnknownScheme, VersionError};
 pub use scheme::{Scheme, Version};
