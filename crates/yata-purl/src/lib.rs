@@ -12,7 +12,7 @@
 //!
 //! A `Purl` holds its decoded components in one string buffer; getters borrow
 //! from it and printing encodes on the fly, so parsing costs one allocation
-//! (two with qualifiers).
+//! (two with qualifiers, three when a case-folded component is not ASCII).
 
 #![forbid(unsafe_code)]
 
@@ -42,13 +42,13 @@ struct Span {
 /// Equality, ordering and hashing are by component values.
 #[derive(Clone)]
 pub struct Purl {
-    buf: Box<str>,
+    buf: String,
     ty: Span,
     namespace: Option<Span>,
     name: Span,
     version: Option<Span>,
     /// Sorted by key, keys unique.
-    qualifiers: Box<[(Span, Span)]>,
+    qualifiers: Vec<(Span, Span)>,
     subpath: Option<Span>,
 }
 
@@ -335,7 +335,16 @@ impl<'a> PurlBuilder<'a> {
     }
 
     pub fn build(&self) -> Result<Purl, PurlError> {
+        let capacity = [self.ty, self.name]
+            .into_iter()
+            .chain(self.namespace)
+            .chain(self.version)
+            .chain(self.subpath)
+            .chain(self.qualifiers.iter().flat_map(|(k, v)| [*k, *v]))
+            .map(str::len)
+            .sum();
         let raw = Raw {
+            capacity,
             ty: self.ty,
             ty_at: 0,
             namespace: self.namespace.map(Text::Decoded),
@@ -401,6 +410,8 @@ enum Quals<'a> {
 
 /// The components before validation and normalisation.
 struct Raw<'a> {
+    /// Expected size of the decoded components, to allocate once.
+    capacity: usize,
     ty: &'a str,
     ty_at: usize,
     namespace: Option<Text<'a>>,
@@ -502,6 +513,7 @@ fn parse(input: &str, lenient_keys: bool) -> Result<Purl, PurlError> {
         }
     };
     assemble(Raw {
+        capacity: input.len(),
         ty,
         ty_at,
         namespace,
@@ -600,7 +612,7 @@ fn append_segments(
 
 fn assemble(raw: Raw<'_>) -> Result<Purl, PurlError> {
     check_type(raw.ty, raw.ty_at)?;
-    let mut buf: Vec<u8> = Vec::with_capacity(64);
+    let mut buf: Vec<u8> = Vec::with_capacity(raw.capacity);
     buf.extend_from_slice(raw.ty.as_bytes());
     buf.make_ascii_lowercase();
     let ty = span(0, &buf);
@@ -662,12 +674,10 @@ fn assemble(raw: Raw<'_>) -> Result<Purl, PurlError> {
         None => None,
     };
 
-    let buf: Box<str> = String::from_utf8(buf)
-        .map_err(|e| PurlError::InvalidUtf8 {
-            component: Component::Name,
-            at: e.utf8_error().valid_up_to(),
-        })?
-        .into_boxed_str();
+    let buf = String::from_utf8(buf).map_err(|e| PurlError::InvalidUtf8 {
+        component: Component::Name,
+        at: e.utf8_error().valid_up_to(),
+    })?;
     let purl = Purl {
         buf,
         ty,
@@ -708,8 +718,11 @@ fn append_qualifiers(
     buf: &mut Vec<u8>,
     quals: Quals<'_>,
     lenient_keys: bool,
-) -> Result<Box<[(Span, Span)]>, PurlError> {
-    let mut pairs: Vec<(Span, Span, usize)> = Vec::new();
+) -> Result<Vec<(Span, Span)>, PurlError> {
+    let mut pairs: Vec<(Span, Span)> = Vec::with_capacity(match quals {
+        Quals::Encoded { raw, .. } => raw.split('&').count(),
+        Quals::Pairs(list) => list.len(),
+    });
     let mut push = |buf: &mut Vec<u8>, key: &str, key_at: usize, value: Text<'_>| {
         let key_start = buf.len();
         buf.extend_from_slice(key.as_bytes());
@@ -737,7 +750,7 @@ fn append_qualifiers(
         if buf.len() == value_start {
             buf.truncate(key_start);
         } else {
-            pairs.push((key_span, span(value_start, buf), key_at));
+            pairs.push((key_span, span(value_start, buf)));
         }
         Ok::<(), PurlError>(())
     };
@@ -770,18 +783,41 @@ fn append_qualifiers(
         }
     }
     let text = |s: Span| buf.get(s.start..s.end).unwrap_or_default();
+    // Stable: of equal keys, the later one stays later.
     pairs.sort_by(|a, b| text(a.0).cmp(text(b.0)));
     for w in pairs.windows(2) {
         if let [a, b] = w
             && text(a.0) == text(b.0)
         {
+            let key = String::from_utf8_lossy(text(b.0)).into_owned();
+            let at = duplicate_at(quals, &key);
             return Err(PurlError::DuplicateQualifier {
-                key: String::from_utf8_lossy(text(b.0)).into(),
-                at: a.2.max(b.2),
+                key: key.into(),
+                at,
             });
         }
     }
-    Ok(pairs.into_iter().map(|(k, v, _)| (k, v)).collect())
+    Ok(pairs)
+}
+
+/// Where the second pair with (lowercased) `key` starts; error path only.
+fn duplicate_at(quals: Quals<'_>, key: &str) -> usize {
+    let Quals::Encoded { raw, at } = quals else {
+        return 0;
+    };
+    let mut offset = at;
+    let mut seen = false;
+    for pair in raw.split('&') {
+        let k = pair.split_once('=').map_or(pair, |(k, _)| k);
+        if k.eq_ignore_ascii_case(key) {
+            if seen {
+                return offset;
+            }
+            seen = true;
+        }
+        offset += pair.len() + 1;
+    }
+    at
 }
 
 #[cfg(test)]
