@@ -14,6 +14,7 @@ pub mod ecosystem;
 mod error;
 pub mod osv;
 pub mod scheme;
+pub mod vers;
 
 pub use error::{UnknownScheme, VersionError};
 pub use scheme::{Scheme, Version};
