@@ -76,6 +76,8 @@ pub struct GenericVersion {
 #[derive(Debug, Clone, Copy)]
 struct Token {
     kind: Kind,
+    /// A number's value, or [`BIG`] when it has more than 19 digits.
+    value: u64,
     /// Byte range in `raw`: a word, or a number's digits without leading zeros
     /// (empty for zero).
     start: usize,
@@ -89,6 +91,9 @@ enum Kind {
     Number,
     Word,
 }
+
+/// The value of numbers too long for `u64`, which compare by their digits.
+const BIG: u64 = u64::MAX;
 
 /// Pre-release markers and their ranks.
 const MARKERS: [(&str, u8); 6] = [
@@ -108,51 +113,77 @@ impl FromStr for GenericVersion {
         if s.is_empty() {
             return Err(error("version string is empty".into()));
         }
-        if let Some((at, c)) = s.char_indices().find(|(_, c)| c.is_control()) {
-            return Err(error(format!("control character {c:?} at byte {at}")));
-        }
-        if s.chars().all(char::is_whitespace) {
+        let tokens = tokenise(s)
+            .map_err(|(at, c)| error(format!("control character {c:?} at byte {at}")))?;
+        if tokens.is_empty() && s.chars().all(char::is_whitespace) {
             return Err(error("version string is blank".into()));
         }
         Ok(GenericVersion {
             raw: s.into(),
-            tokens: tokenise(s).into_boxed_slice(),
+            tokens: tokens.into_boxed_slice(),
         })
     }
 }
 
-fn tokenise(s: &str) -> Vec<Token> {
+/// The character at byte `i` of `s` (a char boundary) and its length.
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let c = s[i..].chars().next().unwrap_or('\0');
+    (c, c.len_utf8())
+}
+
+/// Whether the character at byte `i` is a letter, and its length.
+fn letter_at(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes()[i];
+    if b.is_ascii() {
+        return b.is_ascii_alphabetic().then_some(1);
+    }
+    let (c, len) = char_at(s, i);
+    c.is_alphabetic().then_some(len)
+}
+
+/// Splits `s` into tokens, or finds its first control character.
+fn tokenise(s: &str) -> Result<Vec<Token>, (usize, char)> {
+    let b = s.as_bytes();
     let mut tokens: Vec<Token> = Vec::with_capacity(8);
-    let mut chars = s.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if c.is_ascii_digit() {
-            let mut end = start + 1;
-            while let Some(&(at, d)) = chars.peek().filter(|(_, d)| d.is_ascii_digit()) {
-                end = at + d.len_utf8();
-                chars.next();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        if b[i].is_ascii_digit() {
+            while i < b.len() && b[i] == b'0' {
+                i += 1;
             }
-            let zeros = s[start..end].bytes().take_while(|&b| b == b'0').count();
+            let digits = i;
+            let mut value: u64 = 0;
+            while i < b.len() && b[i].is_ascii_digit() {
+                value = value.wrapping_mul(10).wrapping_add(u64::from(b[i] - b'0'));
+                i += 1;
+            }
+            // Up to 19 digits fit; longer numbers compare by their digits.
+            let value = if i - digits <= 19 { value } else { BIG };
             tokens.push(Token {
                 kind: Kind::Number,
-                start: start + zeros,
-                end,
+                value,
+                start: digits,
+                end: i,
             });
-        } else if c.is_alphabetic() {
-            let mut end = start + c.len_utf8();
-            while let Some(&(at, d)) = chars.peek().filter(|(_, d)| d.is_alphabetic()) {
-                end = at + d.len_utf8();
-                chars.next();
+        } else if let Some(len) = letter_at(s, i) {
+            i += len;
+            while i < b.len() {
+                match letter_at(s, i) {
+                    Some(len) => i += len,
+                    None => break,
+                }
             }
-            let word = &s[start..end];
-            let next_is_digit = chars.peek().is_some_and(|(_, d)| d.is_ascii_digit());
-            if tokens.is_empty() && start == 0 && word.eq_ignore_ascii_case("v") && next_is_digit {
+            let word = &s[start..i];
+            let next_is_digit = b.get(i).is_some_and(u8::is_ascii_digit);
+            if start == 0 && next_is_digit && word.eq_ignore_ascii_case("v") {
                 continue;
             }
             let kind = match MARKERS.iter().find(|(m, _)| word.eq_ignore_ascii_case(m)) {
                 Some(&(_, rank)) => {
                     while tokens
                         .last()
-                        .is_some_and(|t| t.kind == Kind::Number && t.start == t.end)
+                        .is_some_and(|t| t.kind == Kind::Number && t.value == 0)
                     {
                         tokens.pop();
                     }
@@ -160,10 +191,25 @@ fn tokenise(s: &str) -> Vec<Token> {
                 }
                 None => Kind::Word,
             };
-            tokens.push(Token { kind, start, end });
+            tokens.push(Token {
+                kind,
+                value: 0,
+                start,
+                end: i,
+            });
+        } else {
+            let (c, len) = if b[i].is_ascii() {
+                (char::from(b[i]), 1)
+            } else {
+                char_at(s, i)
+            };
+            if c.is_control() {
+                return Err((i, c));
+            }
+            i += len;
         }
     }
-    tokens
+    Ok(tokens)
 }
 
 impl GenericVersion {
@@ -175,10 +221,14 @@ impl GenericVersion {
     /// marker < nothing/zero < word < positive number.
     fn class(t: Option<&Token>) -> u8 {
         match t {
-            Some(Token { kind: Kind::Pre(_), .. }) => 0,
+            Some(Token {
+                kind: Kind::Pre(_), ..
+            }) => 0,
             None => 1,
-            Some(t) if t.kind == Kind::Number && t.start == t.end => 1,
-            Some(Token { kind: Kind::Word, .. }) => 2,
+            Some(t) if t.kind == Kind::Number && t.value == 0 => 1,
+            Some(Token {
+                kind: Kind::Word, ..
+            }) => 2,
             Some(_) => 3,
         }
     }
@@ -199,7 +249,10 @@ impl GenericVersion {
                     .map(u8::to_ascii_lowercase)
                     .cmp(y.iter().map(u8::to_ascii_lowercase))
             }
-            // Numbers (digits are ASCII, so valid `str`).
+            (Kind::Number, Kind::Number) if a.value != BIG && b.value != BIG => {
+                a.value.cmp(&b.value)
+            }
+            // Long numbers (digits are ASCII, so valid `str`).
             _ => cmp_digits(
                 std::str::from_utf8(self.text(a)).unwrap_or(""),
                 std::str::from_utf8(other.text(b)).unwrap_or(""),
@@ -279,18 +332,35 @@ mod tests {
 
     #[test]
     fn fortinet() {
-        check_ascending(&["7.0.12", "7.0.13", "7.0.14", "7.2.0", "7.2.4", "7.2.10", "7.4.1"]);
+        check_ascending(&[
+            "7.0.12", "7.0.13", "7.0.14", "7.2.0", "7.2.4", "7.2.10", "7.4.1",
+        ]);
         check("7.2", "=", "7.2.0");
     }
 
     #[test]
     fn palo_alto() {
-        check_ascending(&["10.2.8-h12", "10.2.9", "10.2.9-h1", "10.2.9-h2", "10.2.9-h10", "10.2.10", "11.0.0"]);
+        check_ascending(&[
+            "10.2.8-h12",
+            "10.2.9",
+            "10.2.9-h1",
+            "10.2.9-h2",
+            "10.2.9-h10",
+            "10.2.10",
+            "11.0.0",
+        ]);
     }
 
     #[test]
     fn cisco_ios() {
-        check_ascending(&["15.2(4)M", "15.2(4)M1", "15.2(4)M3", "15.2(4)M10", "15.2(5)", "15.2(5)M1"]);
+        check_ascending(&[
+            "15.2(4)M",
+            "15.2(4)M1",
+            "15.2(4)M3",
+            "15.2(4)M10",
+            "15.2(5)",
+            "15.2(5)M1",
+        ]);
         check_ascending(&["12.2(55)SE", "12.2(55)SE1", "12.2(55)SE12", "12.2(58)SE"]);
         check("15.2(4)M3", "=", "15.2(4)m3");
     }
@@ -313,7 +383,13 @@ mod tests {
 
     #[test]
     fn builds() {
-        check_ascending(&["1.2.3", "1.2.3 build 456", "1.2.3 build 457", "1.2.3.4567", "1.2.4"]);
+        check_ascending(&[
+            "1.2.3",
+            "1.2.3 build 456",
+            "1.2.3 build 457",
+            "1.2.3.4567",
+            "1.2.4",
+        ]);
         check("1.2.3 (build 456)", "=", "1.2.3 build 456");
         check("1.2.3 Build 456", "=", "1.2.3 build 456");
     }
@@ -321,8 +397,18 @@ mod tests {
     #[test]
     fn pre_releases() {
         check_ascending(&[
-            "1.0-dev", "1.0-alpha", "1.0-alpha2", "1.0-beta", "1.0 Beta 2", "1.0-pre1", "1.0-rc1",
-            "1.0-RC2", "1.0", "1.0a", "1.0b", "1.0.1",
+            "1.0-dev",
+            "1.0-alpha",
+            "1.0-alpha2",
+            "1.0-beta",
+            "1.0 Beta 2",
+            "1.0-pre1",
+            "1.0-rc1",
+            "1.0-RC2",
+            "1.0",
+            "1.0a",
+            "1.0b",
+            "1.0.1",
         ]);
         check("1.0.0-RC1", "=", "1.0-rc1");
         check("1-rc1", "=", "1.0.0.rc1");
