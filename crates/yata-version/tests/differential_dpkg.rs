@@ -23,7 +23,10 @@ use std::process::Command;
 use yata_version::scheme::debian::DebianVersion;
 
 fn dpkg_available() -> bool {
-    Command::new("dpkg").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("dpkg")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// What `dpkg --compare-versions a OP b` says: `Some(true|false)`, or `None`
@@ -117,16 +120,33 @@ fn mutate(v: &str, rng: &mut Rng) -> String {
         1 => s.insert_str(at, rng.pick(&["+", "+dfsg", "+b1", "+deb12u1", "+really"])),
         2 => s = format!("{}:{s}", rng.below(3)),
         3 => s.push_str(rng.pick(&["-1", "-0", "-2ubuntu1", "-1~bpo12+1", "-1+deb12u2", "-a"])),
-        4 => s.insert(at, rng.pick(&["a", "z", "A", "b"]).chars().next().unwrap_or('a')),
+        4 => s.insert(
+            at,
+            rng.pick(&["a", "z", "A", "b"])
+                .chars()
+                .next()
+                .unwrap_or('a'),
+        ),
         5 | 6 => {
-            let digits: Vec<usize> = s.bytes().enumerate().filter(|(_, b)| b.is_ascii_digit()).map(|(i, _)| i).collect();
+            let digits: Vec<usize> = s
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| b.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
             if let Some(&i) = digits.get(rng.below(digits.len().max(1))) {
                 let d = char::from(b'0' + rng.below(10) as u8);
                 s.replace_range(i..=i, d.encode_utf8(&mut [0; 1]));
             }
         }
         7 => s.insert_str(at, rng.pick(&["0", "00", "9", "10", "."])),
-        8 => s.insert(at, rng.pick(&["_", "@", "/", ":", "-", " ", "é"]).chars().next().unwrap_or('_')),
+        8 => s.insert(
+            at,
+            rng.pick(&["_", "@", "/", ":", "-", " ", "é"])
+                .chars()
+                .next()
+                .unwrap_or('_'),
+        ),
         9 => s = format!("{}{s}", rng.pick(&["a", ":", "-", "+1:", "1:a", "x:"])),
         10 => s.push_str(rng.pick(&["-", ":", "~", ".", "-1:2", "-1_2"])),
         _ => s = format!("{s}.{}", rng.below(100)),
@@ -145,7 +165,10 @@ fn collect_versions() -> Vec<String> {
     }
     if let Some(path) = yata_testdata::path("versions/debian-versions.txt") {
         let text = std::fs::read_to_string(path).expect("read debian-versions.txt");
-        for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        for line in text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
             for (i, word) in line.split_whitespace().enumerate() {
                 if i != 1 {
                     seeds.insert(word.to_owned());
@@ -239,5 +262,9 @@ fn agrees_with_dpkg() {
         pairs.len(),
         mismatches.len()
     );
-    assert!(mismatches.is_empty(), "disagreements with dpkg:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "disagreements with dpkg:\n{}",
+        mismatches.join("\n")
+    );
 }

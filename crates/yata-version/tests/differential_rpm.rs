@@ -20,7 +20,10 @@ use std::process::Command;
 use yata_version::scheme::rpm::RpmVersion;
 
 fn rpm_available() -> bool {
-    Command::new("rpm").arg("--version").output().is_ok_and(|o| o.status.success())
+    Command::new("rpm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Reads `pairs` (one `a\tb` a line) and writes `-1`, `0`, `1` or `err` a line.
@@ -39,7 +42,11 @@ out:close()
 fn rpm_vercmp(pairs: &[(String, String)]) -> Vec<Option<Ordering>> {
     let dir = std::env::temp_dir().join(format!("yata-rpm-differential-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create temp dir");
-    let (script, input, output) = (dir.join("vercmp.lua"), dir.join("pairs"), dir.join("results"));
+    let (script, input, output) = (
+        dir.join("vercmp.lua"),
+        dir.join("pairs"),
+        dir.join("results"),
+    );
     let mut text = String::new();
     for (a, b) in pairs {
         writeln!(text, "{a}\t{b}").expect("write to string");
@@ -52,7 +59,10 @@ fn rpm_vercmp(pairs: &[(String, String)]) -> Vec<Option<Ordering>> {
         input.display(),
         output.display()
     );
-    let out = Command::new("rpm").args(["--eval", &lua]).output().expect("run rpm");
+    let out = Command::new("rpm")
+        .args(["--eval", &lua])
+        .output()
+        .expect("run rpm");
     assert!(
         out.status.success(),
         "rpm --eval failed: {}",
@@ -101,12 +111,32 @@ fn generated(rng: &mut Rng) -> String {
     write!(v, "{}", rng.below(12)).ok();
     for _ in 0..rng.below(4) {
         let sep = rng.pick(&[".", ".", ".", "_", "+", "~", "^"]);
-        let seg = rng.pick(&["0", "1", "2", "10", "01", "rc1", "git20240101", "a", "beta", "p1"]);
+        let seg = rng.pick(&[
+            "0",
+            "1",
+            "2",
+            "10",
+            "01",
+            "rc1",
+            "git20240101",
+            "a",
+            "beta",
+            "p1",
+        ]);
         v.push_str(sep);
         v.push_str(seg);
     }
     if rng.below(3) != 0 {
-        let release = rng.pick(&["1", "2", "1.el9", "1.el9_3", "3.fc40", "0.1.rc1", "1.module+el9.4.0+123+abc", ""]);
+        let release = rng.pick(&[
+            "1",
+            "2",
+            "1.el9",
+            "1.el9_3",
+            "3.fc40",
+            "0.1.rc1",
+            "1.module+el9.4.0+123+abc",
+            "",
+        ]);
         write!(v, "-{release}").ok();
     }
     v
@@ -116,7 +146,9 @@ fn mutate(v: &str, rng: &mut Rng) -> String {
     let mut s = v.to_owned();
     let positions: Vec<usize> = (0..=s.len()).filter(|&i| s.is_char_boundary(i)).collect();
     let at = positions[rng.below(positions.len())];
-    let insert = rng.pick(&["~", "^", "-", ":", ".", "_", "a", "Z", "0", "9", "99", "α", "1:", "%", " "]);
+    let insert = rng.pick(&[
+        "~", "^", "-", ":", ".", "_", "a", "Z", "0", "9", "99", "α", "1:", "%", " ",
+    ]);
     s.insert_str(at, insert);
     s
 }
@@ -136,7 +168,10 @@ fn agrees_with_rpm() {
     let mut versions = BTreeSet::new();
     if let Some(path) = yata_testdata::path("versions/redhat-versions.txt") {
         let text = std::fs::read_to_string(path).expect("read redhat-versions.txt");
-        for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+        for line in text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        {
             for (i, word) in line.split_whitespace().enumerate() {
                 if i != 1 {
                     versions.insert(word.to_owned());
@@ -201,5 +236,9 @@ fn agrees_with_rpm() {
         pairs.len(),
         mismatches.len()
     );
-    assert!(mismatches.is_empty(), "disagreements with rpm:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "disagreements with rpm:\n{}",
+        mismatches.join("\n")
+    );
 }

@@ -94,7 +94,11 @@ impl FromStr for AlpineVersion {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if s.is_empty() {
-            return Err(VersionError::new(Scheme::Alpine, s, "version string is empty"));
+            return Err(VersionError::new(
+                Scheme::Alpine,
+                s,
+                "version string is empty",
+            ));
         }
         if let Some((at, c)) = s
             .char_indices()
@@ -107,7 +111,8 @@ impl FromStr for AlpineVersion {
             ));
         }
         let b = s.as_bytes();
-        let digits_from = |pos: usize| pos + b[pos..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let digits_from =
+            |pos: usize| pos + b[pos..].iter().take_while(|c| c.is_ascii_digit()).count();
         let mut parts = Vec::new();
         let mut pos = 0;
 
@@ -115,7 +120,11 @@ impl FromStr for AlpineVersion {
         let mut after_dot = false;
         while b.get(pos).is_some_and(u8::is_ascii_digit) {
             let end = digits_from(pos);
-            parts.push(Part { weight: 0, start: pos, end });
+            parts.push(Part {
+                weight: 0,
+                start: pos,
+                end,
+            });
             pos = end;
             after_dot = b.get(pos) == Some(&b'.');
             if after_dot {
@@ -123,7 +132,11 @@ impl FromStr for AlpineVersion {
             }
         }
         if after_dot {
-            parts.push(Part { weight: 0, start: pos, end: pos });
+            parts.push(Part {
+                weight: 0,
+                start: pos,
+                end: pos,
+            });
         }
         let numbers = parts.len();
 
@@ -259,9 +272,13 @@ impl Ord for AlpineVersion {
                 return order;
             }
         }
-        cmp_digits(self.revision_digits(), other.revision_digits()).then_with(|| match (self.rest, other.rest) {
-            (Rest::Junk(a), Rest::Junk(b)) => self.raw.as_bytes()[a..].cmp(&other.raw.as_bytes()[b..]),
-            (a, b) => a.cmp(&b),
+        cmp_digits(self.revision_digits(), other.revision_digits()).then_with(|| {
+            match (self.rest, other.rest) {
+                (Rest::Junk(a), Rest::Junk(b)) => {
+                    self.raw.as_bytes()[a..].cmp(&other.raw.as_bytes()[b..])
+                }
+                (a, b) => a.cmp(&b),
+            }
         })
     }
 }

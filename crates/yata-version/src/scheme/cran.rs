@@ -152,15 +152,24 @@ mod tests {
     #[test]
     fn errors() {
         check_err("", "version string is empty");
-        check_err("1", "expected at least two components separated by '.' or '-'");
+        check_err(
+            "1",
+            "expected at least two components separated by '.' or '-'",
+        );
         check_err("1.", "empty component at byte 2");
         check_err(".1", "empty component at byte 0");
         check_err("1..2", "empty component at byte 2");
         check_err("1.2a", "unexpected character 'a' at byte 3");
         check_err("1.2 ", "unexpected character ' ' at byte 3");
         check_err("1_2", "unexpected character '_' at byte 1");
-        check_err("1.2147483648", "component at byte 2 is larger than 2147483647");
-        check_err("1.99999999999", "component at byte 2 is larger than 2147483647");
+        check_err(
+            "1.2147483648",
+            "component at byte 2 is larger than 2147483647",
+        );
+        check_err(
+            "1.99999999999",
+            "component at byte 2 is larger than 2147483647",
+        );
         assert_eq!(parse("1.2147483647").components(), [1, 2147483647]);
     }
 

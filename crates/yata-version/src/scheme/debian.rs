@@ -87,7 +87,10 @@ impl FromStr for DebianVersion {
             return Err(error(s, "version string is empty"));
         }
         if let Some((at, c)) = s.char_indices().find(|(_, c)| c.is_whitespace()) {
-            return Err(error(s, format!("unexpected whitespace {c:?} at byte {at}")));
+            return Err(error(
+                s,
+                format!("unexpected whitespace {c:?} at byte {at}"),
+            ));
         }
 
         let (epoch, start) = match s.find(':') {
@@ -308,7 +311,11 @@ mod tests {
             "1.99999999999999999999999998",
         );
         check("0.0.0-0", "<", "0:0.0.0-a");
-        check("2.7.4+reloaded2-13ubuntu1", "<", "2.7.4+reloaded2-13+deb9u1");
+        check(
+            "2.7.4+reloaded2-13ubuntu1",
+            "<",
+            "2.7.4+reloaded2-13+deb9u1",
+        );
     }
 
     #[test]
@@ -348,7 +355,10 @@ mod tests {
             "1:a1.0",
             "upstream version does not start with a digit: 'a' at byte 2",
         );
-        check_err("1.0_1", "invalid character '_' at byte 3 in upstream version");
+        check_err(
+            "1.0_1",
+            "invalid character '_' at byte 3 in upstream version",
+        );
         check_err("1.é", "invalid character 'é' at byte 2 in upstream version");
         check_err("1:1.0-1:2", "invalid character ':' at byte 7 in revision");
         check_err(

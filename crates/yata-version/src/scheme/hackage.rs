@@ -162,7 +162,11 @@ mod tests {
     fn version() -> impl Strategy<Value = String> {
         prop::collection::vec(prop_oneof![Just(0u32), 1u32..30, 1u32..1_000_000_000], 1..6)
             .prop_map(|parts| {
-                parts.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+                parts
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(".")
             })
     }
 

@@ -270,15 +270,24 @@ mod tests {
         let v = parse("a:1");
         assert_eq!((v.epoch(), v.version(), v.release()), (None, "a:1", None));
         let v = parse("1:-");
-        assert_eq!((v.epoch(), v.version(), v.release()), (Some("1"), "", Some("")));
+        assert_eq!(
+            (v.epoch(), v.version(), v.release()),
+            (Some("1"), "", Some(""))
+        );
     }
 
     #[test]
     fn errors() {
         let reason = |s: &str| s.parse::<RpmVersion>().unwrap_err().reason().to_owned();
         assert_eq!(reason(""), "version string is empty");
-        assert_eq!(reason("1.0\n"), "unexpected control character '\\n' at byte 3");
-        assert_eq!(reason("1\u{0}"), "unexpected control character '\\0' at byte 1");
+        assert_eq!(
+            reason("1.0\n"),
+            "unexpected control character '\\n' at byte 3"
+        );
+        assert_eq!(
+            reason("1\u{0}"),
+            "unexpected control character '\\0' at byte 1"
+        );
     }
 
     /// Realistic EVR strings: epochs, dist tags, `~` pre-releases, `^` snapshots.
