@@ -1,4 +1,15 @@
-//! PLACEHOLDER: to be replaced by the real implementation.
+//! Hackage package versions under the Haskell Package Versioning Policy: a
+//! non-empty sequence of non-negative integers separated by `.`, compared
+//! lexicographically as a list of numbers, so a prefix sorts first
+//! (`1.0 < 1.0.0 < 1.0.1`).
+//!
+//! Written here: it is a list of integers; Cabal's parser (`Distribution.Types.Version`)
+//! sets what is valid.
+//!
+//! Rejected, as Cabal rejects them: anything but ASCII digits and `.`; an empty
+//! component (`1..2`, `.1`, `1.`); a leading zero (`1.01`, while `1.0` is fine);
+//! and a component of more than 9 digits. Cabal still reads the deprecated tags
+//! (`1.0-beta`) with a warning, but Hackage refuses them, and so do we.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -6,15 +17,63 @@ use std::str::FromStr;
 
 use crate::{Scheme, VersionError};
 
+/// A valid Hackage (PVP) version.
 #[derive(Debug, Clone)]
 pub struct HackageVersion {
     raw: Box<str>,
+    components: Box<[u32]>,
 }
+
+impl HackageVersion {
+    /// The numeric components.
+    pub fn components(&self) -> &[u32] {
+        &self.components
+    }
+}
+
+/// Cabal allows at most 9 digits per component.
+const MAX_DIGITS: usize = 9;
 
 impl FromStr for HackageVersion {
     type Err = VersionError;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Err(VersionError::new(Scheme::Hackage, s, "not implemented"))
+        let error = |reason: String| VersionError::new(Scheme::Hackage, s, reason);
+        if s.is_empty() {
+            return Err(error("version string is empty".into()));
+        }
+        let mut components = Vec::with_capacity(4);
+        let mut start = 0;
+        let mut value: u32 = 0;
+        for (at, c) in s.char_indices().chain([(s.len(), '.')]) {
+            match c {
+                '0'..='9' => {
+                    if at > start && s.as_bytes()[start] == b'0' {
+                        return Err(error(format!("leading zero in component at byte {start}")));
+                    }
+                    if at - start == MAX_DIGITS {
+                        return Err(error(format!(
+                            "component at byte {start} has more than {MAX_DIGITS} digits"
+                        )));
+                    }
+                    // At most 9 digits: cannot overflow.
+                    value = value * 10 + u32::from(c as u8 - b'0');
+                }
+                '.' => {
+                    if at == start {
+                        return Err(error(format!("empty component at byte {at}")));
+                    }
+                    components.push(value);
+                    start = at + 1;
+                    value = 0;
+                }
+                _ => return Err(error(format!("unexpected character {c:?} at byte {at}"))),
+            }
+        }
+        Ok(HackageVersion {
+            raw: s.into(),
+            components: components.into_boxed_slice(),
+        })
     }
 }
 
@@ -26,7 +85,7 @@ impl fmt::Display for HackageVersion {
 
 impl Ord for HackageVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.raw.cmp(&other.raw)
+        self.components.cmp(&other.components)
     }
 }
 
@@ -43,3 +102,97 @@ impl PartialEq for HackageVersion {
 }
 
 impl Eq for HackageVersion {}
+
+#[cfg(test)]
+mod tests {
+    use super::HackageVersion;
+    use proptest::prelude::*;
+    use std::cmp::Ordering;
+
+    fn parse(s: &str) -> HackageVersion {
+        s.parse()
+            .unwrap_or_else(|e| panic!("{s:?} should parse: {e}"))
+    }
+
+    fn check(a: &str, op: &str, b: &str) {
+        let expected = match op {
+            "<" => Ordering::Less,
+            "=" => Ordering::Equal,
+            ">" => Ordering::Greater,
+            _ => unreachable!("bad operator {op}"),
+        };
+        let (va, vb) = (parse(a), parse(b));
+        assert_eq!(va.cmp(&vb), expected, "{a} {op} {b}");
+        assert_eq!(vb.cmp(&va), expected.reverse(), "{b} vs {a}");
+    }
+
+    fn check_err(input: &str, reason: &str) {
+        match input.parse::<HackageVersion>() {
+            Ok(v) => panic!("{input:?} should be rejected, got {v:?}"),
+            Err(e) => assert_eq!(e.reason(), reason, "{input:?}"),
+        }
+    }
+
+    #[test]
+    fn order() {
+        check("0", "<", "0.0");
+        check("1.0", "<", "1.0.0");
+        check("1.0.0", "<", "1.0.1");
+        check("1.2.0.0", "<", "1.10");
+        check("2", ">", "1.999999999");
+        check("4.18.2.1", "=", "4.18.2.1");
+        assert_eq!(parse("0.10.2").components(), [0, 10, 2]);
+    }
+
+    #[test]
+    fn errors() {
+        check_err("", "version string is empty");
+        check_err("1.", "empty component at byte 2");
+        check_err(".1", "empty component at byte 0");
+        check_err("1..2", "empty component at byte 2");
+        check_err("1.01", "leading zero in component at byte 2");
+        check_err("00", "leading zero in component at byte 0");
+        check_err("1.0-beta", "unexpected character '-' at byte 3");
+        check_err("v1.0", "unexpected character 'v' at byte 0");
+        check_err("1.1234567890", "component at byte 2 has more than 9 digits");
+        assert_eq!(parse("1.123456789").components(), [1, 123456789]);
+    }
+
+    /// Realistic PVP versions: `0.1.0.0`, `4.18.2.1`, `2`.
+    fn version() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop_oneof![Just(0u32), 1u32..30, 1u32..1_000_000_000], 1..6)
+            .prop_map(|parts| {
+                parts
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(".")
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip(s in version()) {
+            let v = parse(&s);
+            prop_assert_eq!(v.to_string(), s);
+            prop_assert_eq!(parse(&v.to_string()), v);
+        }
+
+        #[test]
+        fn order_laws(a in version(), b in version(), c in version()) {
+            let [a, b, c] = [a, b, c].map(|s| parse(&s));
+            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+            for (x, y, z) in [(&a, &b, &c), (&a, &c, &b), (&b, &a, &c), (&b, &c, &a), (&c, &a, &b), (&c, &b, &a)] {
+                if x <= y && y <= z {
+                    prop_assert!(x <= z, "{x} <= {y} <= {z}");
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics(s in any::<String>(), t in "[0-9.]{0,12}") {
+            let _ = s.parse::<HackageVersion>();
+            let _ = t.parse::<HackageVersion>();
+        }
+    }
+}
