@@ -17,6 +17,16 @@ if [[ ! -f "$data/README.md" ]]; then
     echo "warning: shared test data not found at $data; tests that need it will skip" >&2
 fi
 
+# The RPM differential test compares against rpm's own rpmvercmp (dpkg, for
+# the Debian one, is on every Debian machine).
+if ! command -v rpm >/dev/null; then
+    if [[ "$(id -u)" == 0 ]]; then
+        apt-get install -y -qq rpm >/dev/null || { apt-get update -qq && apt-get install -y -qq rpm >/dev/null; }
+    else
+        sudo apt-get install -y -qq rpm >/dev/null
+    fi
+fi
+
 # The PyPI differential test compares against Python's `packaging`.
 if ! python3 -c 'import packaging.version' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check packaging
