@@ -137,9 +137,11 @@ fn decode(out: &mut String, raw: &str, attribute: Attribute, base: usize) -> Res
                 };
                 match v {
                     0x01 => {
+                        // Only in a run of `%01` that starts or ends the
+                        // value (a short last chunk never equals `%01`).
                         let leading = bytes[..i].chunks(3).all(|c| c == b"%01");
                         let trailing = bytes[i..].chunks(3).all(|c| c == b"%01");
-                        if !(i % 3 == 0 && leading || (bytes.len() - i) % 3 == 0 && trailing) {
+                        if !(leading || trailing) {
                             return Err(fail(i, Reason::EmbeddedWildcard('?')));
                         }
                         out.push('?');
