@@ -366,7 +366,16 @@ impl Pep440Version {
             let _ = write!(out, ".dev{n}");
         }
         if let Some(local) = &self.local {
-            let _ = write!(out, "+{local}");
+            for (i, seg) in local.split('.').enumerate() {
+                let numeric = seg.bytes().all(|b| b.is_ascii_digit());
+                let trimmed = seg.trim_start_matches('0');
+                let seg = match (numeric, trimmed) {
+                    (true, "") => "0",
+                    (true, t) => t,
+                    (false, _) => seg,
+                };
+                let _ = write!(out, "{}{seg}", if i == 0 { "+" } else { "." });
+            }
         }
         out
     }
@@ -727,6 +736,7 @@ mod tests {
             ("1.0-5", "1.0.post5"),
             ("1.0+ubuntu_1", "1.0+ubuntu.1"),
             ("1.0+Ubuntu-1", "1.0+ubuntu.1"),
+            ("1.0+00.007a.0", "1.0+0.007a.0"),
             ("v1.0", "1.0"),
             ("V1.0", "1.0"),
             ("  1.0\t\n", "1.0"),
