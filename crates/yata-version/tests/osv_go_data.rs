@@ -52,7 +52,9 @@ fn go_advisory_versions_parse() {
                         pseudo += usize::from(v.is_pseudo());
                         if previous.as_ref().is_some_and(|p| p >= &v) {
                             unordered += 1;
-                            failures.push(format!("{id}: {kind} {value} does not follow the previous event"));
+                            failures.push(format!(
+                                "{id}: {kind} {value} does not follow the previous event"
+                            ));
                         }
                         // `introduced: "0"` is OSV's "since the beginning", not
                         // v0.0.0 (which follows its own pseudo-versions).

@@ -156,4 +156,55 @@ mod tests {
             "empty identifier segment in pre-release identifier",
         );
     }
+
+    mod properties {
+        use super::super::CargoVersion;
+        use crate::scheme::semver::check_laws;
+        use proptest::prelude::*;
+
+        /// Strict SemVer versions with small numbers, so that equal parts
+        /// and build-only differences are frequent.
+        pub(crate) fn version() -> impl Strategy<Value = String> {
+            let num = prop_oneof!["0", "[1-9]", "1[0-9]"];
+            let id = prop_oneof!["0", "[1-9]", "[a-c]", "rc", "[a-z0-9-]{1,4}"];
+            (
+                num.clone(),
+                num.clone(),
+                num,
+                proptest::collection::vec(id, 0..3),
+                prop_oneof!["", "\\+[a-z0-9]{1,3}(\\.[0-9]{1,2})?"],
+            )
+                .prop_map(|(ma, mi, pa, pre, build)| {
+                    let pre = if pre.is_empty() {
+                        String::new()
+                    } else {
+                        format!("-{}", pre.join("."))
+                    };
+                    let pre = if pre.split('.').any(|id| {
+                        id.len() > 1
+                            && id.starts_with('0')
+                            && id.bytes().all(|b| b.is_ascii_digit())
+                    }) {
+                        String::new()
+                    } else {
+                        pre
+                    };
+                    format!("{ma}.{mi}.{pa}{pre}{build}")
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn laws(a in version(), b in version(), c in version()) {
+                prop_assert!(a.parse::<CargoVersion>().is_ok(), "{a:?} is valid");
+                check_laws::<CargoVersion>([&a, &b, &c]);
+            }
+
+            #[test]
+            fn never_panics(s in "\\PC*", t in "[v0-9.+a-z-]{0,12}") {
+                let _ = s.parse::<CargoVersion>();
+                check_laws::<CargoVersion>([&s, &t, "1.0.0"]);
+            }
+        }
+    }
 }

@@ -468,4 +468,58 @@ mod tests {
         );
         check_err("v", "expected the major number at byte 1, found the end");
     }
+
+    mod properties {
+        use super::super::GoVersion;
+        use crate::scheme::semver::check_laws;
+        use proptest::prelude::*;
+
+        /// Go versions: with or without `v`, shorthand, pre-releases,
+        /// `+incompatible` and pseudo-versions.
+        fn version() -> impl Strategy<Value = String> {
+            let num = prop_oneof!["0", "[1-9]", "1[0-9]", "[1-9][0-9]{19,22}"];
+            let core = (num.clone(), num.clone(), num).prop_map(|(a, b, c)| format!("{a}.{b}.{c}"));
+            let pre = prop_oneof![
+                Just(String::new()),
+                "-(0|[1-9]|rc|alpha|beta)(\\.(0|[1-9]|[a-z-]{1,3})){0,2}",
+                "-0\\.20[0-9]{12}-[0-9a-f]{12}",
+                "-(rc|pre)\\.0\\.20[0-9]{12}-[0-9a-f]{4}",
+            ];
+            let pseudo_zero = "0\\.0-20[0-9]{12}-[0-9a-f]{12}";
+            prop_oneof![
+                (
+                    "v?",
+                    core,
+                    pre,
+                    prop_oneof!["", "\\+incompatible", "\\+[a-z0-9]{1,3}"]
+                )
+                    .prop_map(|(v, core, pre, build)| format!("{v}{core}{pre}{build}")),
+                ("v?", "[0-9]|[1-9][0-9]", pseudo_zero)
+                    .prop_map(|(v, major, rest)| format!("{v}{major}.{rest}")),
+                "v?(0|[1-9])(\\.(0|[1-9]))?",
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn laws(a in version(), b in version(), c in version()) {
+                prop_assert!(a.parse::<GoVersion>().is_ok(), "{a:?} is valid");
+                check_laws::<GoVersion>([&a, &b, &c]);
+                let v: GoVersion = a.parse().unwrap();
+                if let Some(base) = v.pseudo_base() {
+                    let base: GoVersion = base.parse().expect("the base parses");
+                    prop_assert!(base < v, "base {base} precedes {v}");
+                }
+            }
+
+            #[test]
+            fn never_panics(s in "\\PC*", t in "[vgo0-9.+a-z-]{0,30}") {
+                let _ = s.parse::<GoVersion>();
+                if let Ok(v) = t.parse::<GoVersion>() {
+                    let _ = (v.pseudo_base(), v.pseudo_timestamp(), v.pseudo_revision());
+                }
+                check_laws::<GoVersion>([&s, &t, "v1"]);
+            }
+        }
+    }
 }

@@ -291,4 +291,61 @@ mod tests {
             "expected '-', '+' or the end at byte 5, found 'b'",
         );
     }
+
+    mod properties {
+        use super::super::NpmVersion;
+        use crate::scheme::semver::check_laws;
+        use proptest::prelude::*;
+
+        /// npm versions: strict SemVer with an optional `v`, surrounding
+        /// whitespace, and numbers up to 2^53 - 1.
+        fn version() -> impl Strategy<Value = String> {
+            let num = prop_oneof!["0", "[1-9]", "1[0-9]", Just("9007199254740991".to_owned())];
+            let id = prop_oneof![
+                "0",
+                "[1-9]",
+                "[a-c]",
+                "rc",
+                "[a-z0-9-]{1,4}",
+                "[1-9][0-9]{16,20}"
+            ];
+            (
+                "[ \t]?v?",
+                (num.clone(), num.clone(), num),
+                proptest::collection::vec(id, 0..3),
+                prop_oneof!["", "\\+[a-z0-9]{1,3}"],
+                "[ \n]?",
+            )
+                .prop_map(|(lead, (ma, mi, pa), pre, build, trail)| {
+                    let pre: Vec<String> = pre
+                        .into_iter()
+                        .filter(|id| {
+                            !(id.len() > 1
+                                && id.starts_with('0')
+                                && id.bytes().all(|b| b.is_ascii_digit()))
+                        })
+                        .collect();
+                    let pre = if pre.is_empty() {
+                        String::new()
+                    } else {
+                        format!("-{}", pre.join("."))
+                    };
+                    format!("{lead}{ma}.{mi}.{pa}{pre}{build}{trail}")
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn laws(a in version(), b in version(), c in version()) {
+                prop_assert!(a.parse::<NpmVersion>().is_ok(), "{a:?} is valid");
+                check_laws::<NpmVersion>([&a, &b, &c]);
+            }
+
+            #[test]
+            fn never_panics(s in "\\PC*", t in "[ v=0-9.+a-z-]{0,12}") {
+                let _ = s.parse::<NpmVersion>();
+                check_laws::<NpmVersion>([&s, &t, "1.0.0"]);
+            }
+        }
+    }
 }

@@ -845,4 +845,65 @@ mod tests {
             "not PEP 440, and a legacy version needs a letter or digit",
         );
     }
+
+    mod properties {
+        use super::super::PypiVersion;
+        use crate::scheme::semver::check_laws;
+        use proptest::prelude::*;
+
+        /// PEP 440 versions in their many spellings, and legacy ones.
+        fn version() -> impl Strategy<Value = String> {
+            let num = prop_oneof!["0", "[1-9]", "0[0-9]", "1[0-9]", "[1-9][0-9]{19,22}"];
+            let sep = prop_oneof!["", "\\.", "-", "_"];
+            let pep440 = (
+                prop_oneof!["", "v", "V", "[0-2]!"],
+                proptest::collection::vec(num.clone(), 1..4),
+                prop_oneof![
+                    Just(String::new()),
+                    (
+                        sep.clone(),
+                        "a|b|c|rc|alpha|beta|pre|preview|RC",
+                        sep.clone(),
+                        prop_oneof!["", "[0-9]"]
+                    )
+                        .prop_map(|(s, l, t, n)| format!("{s}{l}{t}{n}")),
+                ],
+                prop_oneof![
+                    Just(String::new()),
+                    "-[0-9]",
+                    (sep.clone(), "post|rev|r|POST", prop_oneof!["", "[0-9]"])
+                        .prop_map(|(s, l, n)| format!("{s}{l}{n}")),
+                ],
+                prop_oneof![
+                    Just(String::new()),
+                    (sep, "dev|DEV", prop_oneof!["", "[0-9]"])
+                        .prop_map(|(s, l, n)| format!("{s}{l}{n}")),
+                ],
+                prop_oneof!["", "\\+[a-zA-Z0-9]{1,3}([-_.][a-z0-9]{1,2}){0,2}"],
+            )
+                .prop_map(|(prefix, release, pre, post, dev, local)| {
+                    format!("{prefix}{}{pre}{post}{dev}{local}", release.join("."))
+                });
+            let legacy = "[0-9a-z]{1,3}([-_.][0-9a-z]{1,5}){0,3}";
+            prop_oneof![4 => pep440, 1 => legacy]
+        }
+
+        proptest! {
+            #[test]
+            fn laws(a in version(), b in version(), c in version()) {
+                check_laws::<PypiVersion>([&a, &b, &c]);
+                if let Ok(PypiVersion::Pep440(v)) = a.parse::<PypiVersion>() {
+                    let normalized: PypiVersion = v.normalized().parse().unwrap();
+                    prop_assert!(!normalized.is_legacy());
+                    prop_assert_eq!(normalized, PypiVersion::Pep440(v));
+                }
+            }
+
+            #[test]
+            fn never_panics(s in "\\PC*", t in "[ vV!0-9.+_a-z-]{0,16}") {
+                let _ = s.parse::<PypiVersion>();
+                check_laws::<PypiVersion>([&s, &t, "1.0"]);
+            }
+        }
+    }
 }

@@ -393,6 +393,38 @@ fn unexpected(s: &str, i: usize, expected: &str) -> String {
     }
 }
 
+/// The order laws and the round trip, for the property tests of every
+/// scheme in this family.
+#[cfg(test)]
+pub(crate) fn check_laws<T>(inputs: [&str; 3])
+where
+    T: FromStr + fmt::Display + Ord + fmt::Debug,
+    T::Err: fmt::Debug,
+{
+    let parsed: Vec<T> = inputs
+        .iter()
+        .filter_map(|s| {
+            let v = s.parse::<T>().ok()?;
+            assert_eq!(v.to_string(), *s, "display is the input");
+            let again: T = v.to_string().parse().expect("display parses");
+            assert_eq!(again.cmp(&v), Ordering::Equal, "{s:?} round-trips");
+            Some(v)
+        })
+        .collect();
+    for a in &parsed {
+        assert_eq!(a.cmp(a), Ordering::Equal);
+        for b in &parsed {
+            assert_eq!(a.cmp(b), b.cmp(a).reverse(), "antisymmetry: {a:?} {b:?}");
+            assert_eq!(a == b, a.cmp(b) == Ordering::Equal);
+            for c in &parsed {
+                if a <= b && b <= c {
+                    assert!(a <= c, "transitivity: {a:?} <= {b:?} <= {c:?}");
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,5 +540,39 @@ mod tests {
         );
         assert!(parse_strict("1", 0, true).is_ok());
         assert!(parse_strict("1.2.3-0a.01a+001", 0, false).is_ok());
+    }
+
+    mod properties {
+        use super::super::{SemVersion, check_laws};
+        use proptest::prelude::*;
+
+        /// Lenient versions: `v`, up to five components (leading zeros,
+        /// huge numbers, empty ones) and a tail of SemVer-ish characters.
+        fn version() -> impl Strategy<Value = String> {
+            let num = prop_oneof!["[0-9]", "0[0-9]", "[1-9][0-9]{0,3}", "[0-9]{20,30}"];
+            (
+                "v?",
+                proptest::collection::vec(num, 1..=5),
+                prop_oneof![
+                    "",
+                    "[-+.a-zA-Z0-9]{1,8}",
+                    "-[0-9a-z]{1,3}(\\.[0-9a-z]{1,3}){0,2}"
+                ],
+            )
+                .prop_map(|(v, nums, tail)| format!("{v}{}{tail}", nums.join(".")))
+        }
+
+        proptest! {
+            #[test]
+            fn laws(a in version(), b in version(), c in version()) {
+                check_laws::<SemVersion>([&a, &b, &c]);
+            }
+
+            #[test]
+            fn never_panics(s in "\\PC*", t in "[v0-9.+a-z-]{0,12}") {
+                let _ = s.parse::<SemVersion>();
+                check_laws::<SemVersion>([&s, &t, "1"]);
+            }
+        }
     }
 }
