@@ -15,7 +15,6 @@
 //! Without `python3` or `packaging` the test is skipped with a message, or
 //! fails when `CI` is set (`pip install packaging`).
 
-use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;

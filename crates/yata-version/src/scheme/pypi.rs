@@ -274,7 +274,17 @@ impl Pep440Version {
             epoch = Num::parse(first);
             first = c.digits()?;
         }
-        let mut release = vec![Num::parse(first)];
+        // Count the components first so that the release is one exact
+        // allocation.
+        let mut count = 1;
+        let mut probe = Cursor { s: body, i: c.i };
+        while probe.peek() == Some(b'.') && probe.peek_at(1).is_some_and(|b| b.is_ascii_digit()) {
+            probe.i += 1;
+            probe.digits();
+            count += 1;
+        }
+        let mut release = Vec::with_capacity(count);
+        release.push(Num::parse(first));
         while c.peek() == Some(b'.') && c.peek_at(1).is_some_and(|b| b.is_ascii_digit()) {
             c.i += 1;
             release.push(Num::parse(c.digits()?));
@@ -322,13 +332,11 @@ impl Pep440Version {
                 c.i += 1;
                 alnum(&mut c);
             }
-            let normalized: String = body[start..c.i]
-                .bytes()
-                .map(|b| match b {
-                    b'-' | b'_' => '.',
-                    b => char::from(b.to_ascii_lowercase()),
-                })
-                .collect();
+            let mut normalized = String::with_capacity(c.i - start);
+            normalized.extend(body[start..c.i].bytes().map(|b| match b {
+                b'-' | b'_' => '.',
+                b => char::from(b.to_ascii_lowercase()),
+            }));
             local = Some(normalized.into_boxed_str());
         }
         if c.i != body.len() {
@@ -521,36 +529,55 @@ impl LegacyVersion {
 /// `packaging` 21's `_legacy_cmpkey(version)[1]`, joined as described on
 /// [`LegacyVersion::key`].
 fn legacy_key(s: &str) -> Box<str> {
-    let lower = s.to_lowercase();
-    let mut parts: Vec<String> = Vec::new();
-    let mut push = |part: String| {
-        if part.starts_with('*') {
-            if part.as_str() < "*final" {
-                while parts.last().is_some_and(|p| p == "*final-") {
-                    parts.pop();
+    let lower = if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    };
+    // The parts, each followed by `\0`, and where each starts.
+    let mut key = String::with_capacity(2 * lower.len() + 16);
+    let mut starts: Vec<usize> = Vec::with_capacity(8);
+    let mut push = |star: bool, part: &str| {
+        let last_is = |key: &String, starts: &Vec<usize>, p: &str| {
+            starts
+                .last()
+                .is_some_and(|&at| &key[at..key.len() - 1] == p)
+        };
+        if star {
+            // `"*" + part < "*final"`
+            if part < "final" {
+                while last_is(&key, &starts, "*final-") {
+                    key.truncate(starts.pop().unwrap_or(0));
                 }
             }
-            while parts.last().is_some_and(|p| p == "00000000") {
-                parts.pop();
+            while last_is(&key, &starts, "00000000") {
+                key.truncate(starts.pop().unwrap_or(0));
             }
         }
-        parts.push(part);
+        starts.push(key.len());
+        if star {
+            key.push('*');
+        } else {
+            // `part.zfill(8)`
+            key.extend(std::iter::repeat_n('0', 8usize.saturating_sub(part.len())));
+        }
+        key.push_str(part);
+        key.push('\0');
     };
     // `re.split(r"(\d+|[a-z]+|\.|-)", s)`: the matches and the text between.
+    let kind = |b: u8| -> u8 {
+        match b {
+            b'0'..=b'9' => 0,
+            b'a'..=b'z' => 1,
+            b'.' | b'-' => 2,
+            _ => 3,
+        }
+    };
     let bytes = lower.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
-        let b = bytes[i];
-        let kind = |b: u8| -> u8 {
-            match b {
-                b'0'..=b'9' => 0,
-                b'a'..=b'z' => 1,
-                b'.' | b'-' => 2,
-                _ => 3,
-            }
-        };
-        match kind(b) {
+        match kind(bytes[i]) {
             2 => i += 1,
             k => {
                 while i < bytes.len() && kind(bytes[i]) == k {
@@ -559,26 +586,16 @@ fn legacy_key(s: &str) -> Box<str> {
             }
         }
         // Runs end at ASCII bytes, so `start..i` is on char boundaries.
-        let part = &lower[start..i];
-        let part = match part {
+        let part = match &lower[start..i] {
             "pre" | "preview" | "rc" => "c",
             "-" => "final-",
             "dev" => "@",
             "." => continue,
             p => p,
         };
-        if part.as_bytes()[0].is_ascii_digit() {
-            push(format!("{part:0>8}"));
-        } else {
-            push(format!("*{part}"));
-        }
+        push(!part.as_bytes()[0].is_ascii_digit(), part);
     }
-    push("*final".to_owned());
-    let mut key = String::new();
-    for part in parts {
-        key.push_str(&part);
-        key.push('\0');
-    }
+    push(true, "final");
     key.into_boxed_str()
 }
 
