@@ -13,18 +13,20 @@
 //! `preview`), post-releases (`rev`, `r`, the implicit `1.0-1`) and
 //! development releases, with or without separators (`.`, `-`, `_`) and
 //! numbers, local versions (`+ubuntu-1`), all case-insensitively. Numbers are
-//! unbounded. Ordering is `packaging`'s `_cmpkey`: epoch, release without
-//! trailing zeros (`1.0 == 1`), then `dev-only < a < b < rc < final`, post,
-//! dev, and finally the local version (none first; numeric segments above
-//! alphanumeric ones, which compare case-insensitively).
+//! unbounded (Python's `int` stops at 4300 digits). Ordering is `packaging`'s
+//! `_cmpkey`: epoch, release without trailing zeros (`1.0 == 1`), then
+//! `dev-only < a < b < rc < final`, post, dev, and finally the local version
+//! (none first; numeric segments above alphanumeric ones, which compare
+//! case-insensitively).
 //!
 //! # Legacy ([`LegacyVersion`])
 //!
 //! A string that is not PEP 440 is a legacy version if it has at least one
 //! ASCII letter or digit and contains no whitespace, control character or
 //! specifier punctuation (`< > = , ; ~ * ^ | ( ) [ ] { } " ' \` and the
-//! backtick); anything else is rejected (empty strings, `>=1.0`, `1.0 beta`,
-//! `n/a` is accepted but `*` is not). Legacy versions sort before every
+//! backtick). So `1.0-SNAPSHOT`, `2004d` and even `n/a` are legacy versions,
+//! while the empty string, `*`, `>=1.0` and `1.0 beta` are rejected, although
+//! LegacyVersion took any string. Legacy versions sort before every
 //! PEP 440 version (LegacyVersion's epoch -1) and among themselves by
 //! LegacyVersion's key (setuptools' old `parse_version`). Only ASCII digits
 //! count as digits there; Python's `\d` also matched other Unicode digits.
@@ -527,7 +529,7 @@ impl LegacyVersion {
 }
 
 /// `packaging` 21's `_legacy_cmpkey(version)[1]`, joined as described on
-/// [`LegacyVersion::key`].
+/// `LegacyVersion::key`.
 fn legacy_key(s: &str) -> Box<str> {
     let lower = if s.is_ascii() {
         s.to_ascii_lowercase()
