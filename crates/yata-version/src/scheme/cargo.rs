@@ -1,4 +1,15 @@
-//! PLACEHOLDER: to be replaced by the real implementation.
+//! crates.io versions: strict SemVer 2.0, parsed by dtolnay's `semver` crate,
+//! which is what Cargo itself uses.
+//!
+//! Rejected, as Cargo rejects them: a leading `v` or `=`, surrounding
+//! whitespace, missing minor or patch (`1.2`), leading zeros in numbers or in
+//! numeric pre-release identifiers, numbers beyond `u64::MAX`, empty
+//! identifiers, and characters outside `[0-9A-Za-z-.]` in pre-release or
+//! build metadata.
+//!
+//! Precedence is SemVer 2.0's: build metadata is ignored, so
+//! `1.0.0+a == 1.0.0+b` (unlike `semver::Version`'s own `Ord`, which orders
+//! build metadata too).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -6,27 +17,43 @@ use std::str::FromStr;
 
 use crate::{Scheme, VersionError};
 
+/// A crates.io version.
 #[derive(Debug, Clone)]
-pub struct CargoVersion {
-    raw: Box<str>,
+pub struct CargoVersion(semver::Version);
+
+impl CargoVersion {
+    /// The parsed version, build metadata included.
+    pub fn as_semver(&self) -> &semver::Version {
+        &self.0
+    }
 }
 
 impl FromStr for CargoVersion {
     type Err = VersionError;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Err(VersionError::new(Scheme::Cargo, s, "not implemented"))
+        semver::Version::parse(s)
+            .map(CargoVersion)
+            .map_err(|e| VersionError::new(Scheme::Cargo, s, e.to_string()))
     }
 }
 
 impl fmt::Display for CargoVersion {
+    /// The input exactly: the strict grammar has a single spelling per
+    /// parsed value, and `semver` keeps pre-release and build text verbatim.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.raw)
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
 impl Ord for CargoVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.raw.cmp(&other.raw)
+        let (a, b) = (&self.0, &other.0);
+        a.major
+            .cmp(&b.major)
+            .then(a.minor.cmp(&b.minor))
+            .then(a.patch.cmp(&b.patch))
+            .then_with(|| a.pre.cmp(&b.pre))
     }
 }
 
@@ -43,3 +70,141 @@ impl PartialEq for CargoVersion {
 }
 
 impl Eq for CargoVersion {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> CargoVersion {
+        s.parse()
+            .unwrap_or_else(|e| panic!("{s:?} should parse: {e}"))
+    }
+
+    fn check(a: &str, op: &str, b: &str) {
+        let expected = match op {
+            "<" => Ordering::Less,
+            "=" => Ordering::Equal,
+            ">" => Ordering::Greater,
+            _ => panic!("bad operator {op}"),
+        };
+        assert_eq!(parse(a).cmp(&parse(b)), expected, "{a} {op} {b}");
+        assert_eq!(parse(b).cmp(&parse(a)), expected.reverse(), "{b} vs {a}");
+    }
+
+    fn check_err(s: &str, reason: &str) {
+        let e = s.parse::<CargoVersion>().unwrap_err();
+        assert_eq!(e.reason(), reason, "{s:?}");
+        assert_eq!(e.scheme(), Scheme::Cargo);
+    }
+
+    #[test]
+    fn order() {
+        let chain = [
+            "0.0.0-0",
+            "0.0.0",
+            "0.0.1",
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "1.0.1",
+            "1.10.0",
+            "18446744073709551615.0.0",
+        ];
+        for w in chain.windows(2) {
+            check(w[0], "<", w[1]);
+        }
+        check("1.0.0+build.1", "=", "1.0.0+build.2");
+        check("1.0.0-rc.1+a", "=", "1.0.0-rc.1");
+        check("1.0.0-0a", ">", "1.0.0-99");
+    }
+
+    #[test]
+    fn display_is_input() {
+        for s in ["1.2.3", "1.2.3-rc.1+build.007", "0.0.0-x-y-z.--"] {
+            assert_eq!(parse(s).to_string(), s);
+        }
+    }
+
+    #[test]
+    fn rejects() {
+        check_err("", "empty string, expected a semver version");
+        check_err(
+            "v1.2.3",
+            "unexpected character 'v' while parsing major version number",
+        );
+        check_err(
+            "1.2",
+            "unexpected end of input while parsing minor version number",
+        );
+        check_err("01.2.3", "invalid leading zero in major version number");
+        check_err("1.2.3-01", "invalid leading zero in pre-release identifier");
+        check_err(
+            "18446744073709551616.0.0",
+            "value of major version number exceeds u64::MAX",
+        );
+        check_err(
+            " 1.2.3",
+            "unexpected character ' ' while parsing major version number",
+        );
+        check_err(
+            "1.2.3-a..b",
+            "empty identifier segment in pre-release identifier",
+        );
+    }
+
+    mod properties {
+        use super::super::CargoVersion;
+        use crate::scheme::semver::check_laws;
+        use proptest::prelude::*;
+
+        /// Strict SemVer versions with small numbers, so that equal parts
+        /// and build-only differences are frequent.
+        pub(crate) fn version() -> impl Strategy<Value = String> {
+            let num = prop_oneof!["0", "[1-9]", "1[0-9]"];
+            let id = prop_oneof!["0", "[1-9]", "[a-c]", "rc", "[a-z0-9-]{1,4}"];
+            (
+                num.clone(),
+                num.clone(),
+                num,
+                proptest::collection::vec(id, 0..3),
+                prop_oneof!["", "\\+[a-z0-9]{1,3}(\\.[0-9]{1,2})?"],
+            )
+                .prop_map(|(ma, mi, pa, pre, build)| {
+                    let pre = if pre.is_empty() {
+                        String::new()
+                    } else {
+                        format!("-{}", pre.join("."))
+                    };
+                    let pre = if pre.split('.').any(|id| {
+                        id.len() > 1
+                            && id.starts_with('0')
+                            && id.bytes().all(|b| b.is_ascii_digit())
+                    }) {
+                        String::new()
+                    } else {
+                        pre
+                    };
+                    format!("{ma}.{mi}.{pa}{pre}{build}")
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn laws(a in version(), b in version(), c in version()) {
+                prop_assert!(a.parse::<CargoVersion>().is_ok(), "{a:?} is valid");
+                check_laws::<CargoVersion>([&a, &b, &c]);
+            }
+
+            #[test]
+            fn never_panics(s in "\\PC*", t in "[v0-9.+a-z-]{0,12}") {
+                let _ = s.parse::<CargoVersion>();
+                check_laws::<CargoVersion>([&s, &t, "1.0.0"]);
+            }
+        }
+    }
+}
