@@ -30,7 +30,8 @@
 //! this (the shared conformance cases require it); among versions without a
 //! `#` component the order is total. Composer never produces a `#`.
 //!
-//! Build metadata is not stripped (`1.0.0 < 1.0.0+build`), unlike Composer,
+//! Build metadata is not stripped (`1.0.0+1 > 1.0.0`, and `1.0.0+build`
+//! is a `b…`, a beta, so `< 1.0.0`), unlike Composer,
 //! and missing components are not padded (`1.0 < 1.0.0`), unlike Composer
 //! and like `version_compare`: OSV's data and ordering work on the strings
 //! as published.
@@ -282,7 +283,8 @@ mod tests {
             "<",
             "999999999999999999999999999999",
         );
-        check("1.0+build", ">", "1.0");
+        check("1.0+build", "<", "1.0");
+        check("1.0+1", ">", "1.0");
         check("1.0-feature/x", "<", "1.0");
     }
 
