@@ -78,7 +78,9 @@ impl FromStr for HexVersion {
 
         let mut pre = Vec::new();
         if let Some(p) = pre_at {
-            for (id, at) in identifiers(s, p + 1, core_end, "pre-release").map_err(err)? {
+            let ids = identifiers(s, p + 1, core_end, "pre-release").map_err(err)?;
+            pre.reserve_exact(ids.len());
+            for (id, at) in ids {
                 pre.push(match Natural::parse(id) {
                     Some(_) if id.len() > 1 && id.starts_with('0') => {
                         return Err(err(format!(
@@ -118,9 +120,10 @@ fn identifiers<'s>(
     end: usize,
     what: &str,
 ) -> Result<Vec<(&'s str, usize)>, String> {
-    let mut out = Vec::new();
+    let text = s.get(start..end).unwrap_or_default();
+    let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == b'.').count() + 1);
     let mut offset = start;
-    for id in s.get(start..end).unwrap_or_default().split('.') {
+    for id in text.split('.') {
         if id.is_empty() {
             return Err(format!("empty {what} identifier at byte {offset}"));
         }

@@ -127,7 +127,8 @@ impl FromStr for MavenVersion {
         if s.is_empty() {
             return Err(err("empty version".into()));
         }
-        for (i, c) in s.char_indices() {
+        let ascii_ok = s.bytes().all(|b| b.is_ascii_graphic());
+        for (i, c) in s.char_indices().filter(|_| !ascii_ok) {
             if c.is_whitespace() || c.is_control() {
                 return Err(err(format!("unexpected character {c:?} at byte {i}")));
             }
@@ -137,9 +138,12 @@ impl FromStr for MavenVersion {
         }
         let mut items = parse_items(s);
         normalize(&mut items);
+        let kept = items.iter().flatten().count();
+        let mut out = Vec::with_capacity(kept);
+        out.extend(items.into_iter().flatten());
         Ok(MavenVersion {
             raw: s.into(),
-            items: items.into_iter().flatten().collect(),
+            items: out.into_boxed_slice(),
         })
     }
 }

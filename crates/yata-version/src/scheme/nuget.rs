@@ -94,6 +94,8 @@ impl FromStr for NugetVersion {
 
         let mut labels = Vec::new();
         if label_end > version_end {
+            let text = &s[version_end + 1..label_end];
+            labels.reserve_exact(text.bytes().filter(|&b| b == b'.').count() + 1);
             let mut offset = version_end + 1;
             for label in s[version_end + 1..label_end].split('.') {
                 check_identifier(label, offset, "pre-release label").map_err(err)?;

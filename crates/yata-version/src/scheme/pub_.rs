@@ -97,9 +97,10 @@ impl FromStr for PubVersion {
 
 /// The dot-separated identifiers in `s[start..end]`.
 fn identifiers(s: &str, start: usize, end: usize, what: &str) -> Result<Vec<Ident>, String> {
-    let mut out = Vec::new();
+    let text = s.get(start..end).unwrap_or_default();
+    let mut out = Vec::with_capacity(text.bytes().filter(|&b| b == b'.').count() + 1);
     let mut offset = start;
-    for id in s.get(start..end).unwrap_or_default().split('.') {
+    for id in text.split('.') {
         if id.is_empty() {
             return Err(format!("empty {what} identifier at byte {offset}"));
         }
