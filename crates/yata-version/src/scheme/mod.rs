@@ -30,6 +30,9 @@ pub mod rpm;
 pub mod rubygems;
 pub mod semver;
 
+#[cfg(test)]
+mod laws;
+pub(crate) mod natural;
 pub(crate) mod num;
 
 macro_rules! schemes {
