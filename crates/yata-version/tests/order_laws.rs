@@ -114,6 +114,11 @@ fn order_laws_hold_for_every_scheme() {
         };
         let parsed: Vec<(String, Version)> = strings
             .iter()
+            // PHP's version_compare, which Packagist follows, is not transitive
+            // for the special form `#`: the conformance file requires both
+            // `1.2.3.# = 1.2.3` and `1.2.3.# = 1.2.3.1` while `1.2.3 < 1.2.3.1`
+            // (see scheme::packagist). Those strings are left out here.
+            .filter(|s| !(scheme == Scheme::Packagist && s.contains('#')))
             .filter_map(|s| scheme.parse(s).ok().map(|v| (s.clone(), v)))
             .collect();
         assert!(
