@@ -1,0 +1,6 @@
+//! FIRST EPSS. PLACEHOLDER: being written.
+use crate::Parsed;
+
+pub fn parse(name: &str, _bytes: &[u8], out: &mut Parsed) {
+    out.problem(name, "", "epss: not implemented yet");
+}
