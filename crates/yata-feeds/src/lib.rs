@@ -213,3 +213,43 @@ pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
     }
     if out.is_empty() { "/".to_owned() } else { out }
 }
+
+/// Reads a feed timestamp as UTC: RFC 3339 with an offset
+/// (`2021-11-18T15:15:00Z`, `…+09:00`), a date-time without offset (taken as
+/// UTC, as CVE-5 and OSV writers sometimes emit), or a bare date (midnight
+/// UTC).
+pub(crate) fn timestamp(s: &str) -> Result<jiff::Timestamp, String> {
+    let s = s.trim();
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+        return dt
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|e| format!("invalid timestamp {s:?}: {e}"));
+    }
+    s.parse::<jiff::civil::Date>()
+        .map_err(|e| format!("invalid timestamp {s:?}: {e}"))
+        .and_then(|d| {
+            d.to_zoned(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp())
+                .map_err(|e| format!("invalid timestamp {s:?}: {e}"))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps() {
+        let t = |s: &str| super::timestamp(s).map(|t| t.to_string());
+        assert_eq!(t("2021-11-18T15:15:00Z").unwrap(), "2021-11-18T15:15:00Z");
+        assert_eq!(
+            t("2021-11-18T15:15:00.123+09:00").unwrap(),
+            "2021-11-18T06:15:00.123Z"
+        );
+        assert_eq!(t("2021-11-18T15:15:00").unwrap(), "2021-11-18T15:15:00Z");
+        assert_eq!(t("2021-11-18").unwrap(), "2021-11-18T00:00:00Z");
+        assert!(t("yesterday").is_err());
+    }
+}
