@@ -223,19 +223,18 @@ pub(crate) fn timestamp(s: &str) -> Result<jiff::Timestamp, String> {
     if let Ok(t) = s.parse::<jiff::Timestamp>() {
         return Ok(t);
     }
+    let utc = |dt: jiff::civil::DateTime| {
+        jiff::tz::Offset::UTC
+            .to_timestamp(dt)
+            .map_err(|e| format!("invalid timestamp {s:?}: {e}"))
+    };
     if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
-        return dt
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .map_err(|e| format!("invalid timestamp {s:?}: {e}"));
+        return utc(dt);
     }
-    s.parse::<jiff::civil::Date>()
-        .map_err(|e| format!("invalid timestamp {s:?}: {e}"))
-        .and_then(|d| {
-            d.to_zoned(jiff::tz::TimeZone::UTC)
-                .map(|z| z.timestamp())
-                .map_err(|e| format!("invalid timestamp {s:?}: {e}"))
-        })
+    match s.parse::<jiff::civil::Date>() {
+        Ok(d) => utc(d.to_datetime(jiff::civil::Time::midnight())),
+        Err(e) => Err(format!("invalid timestamp {s:?}: {e}")),
+    }
 }
 
 #[cfg(test)]
