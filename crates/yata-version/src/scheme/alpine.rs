@@ -300,24 +300,16 @@ impl Eq for AlpineVersion {}
 #[cfg(test)]
 mod tests {
     use super::AlpineVersion;
+    use crate::scheme::laws;
     use proptest::prelude::*;
     use std::cmp::Ordering;
 
-    fn parse(s: &str) -> AlpineVersion {
-        s.parse()
-            .unwrap_or_else(|e| panic!("{s:?} should parse: {e}"))
+    fn check(a: &str, op: &str, b: &str) {
+        laws::check::<AlpineVersion>(a, op, b);
     }
 
-    fn check(a: &str, op: &str, b: &str) {
-        let expected = match op {
-            "<" => Ordering::Less,
-            "=" => Ordering::Equal,
-            ">" => Ordering::Greater,
-            _ => unreachable!("bad operator {op}"),
-        };
-        let (va, vb) = (parse(a), parse(b));
-        assert_eq!(va.cmp(&vb), expected, "{a} {op} {b}");
-        assert_eq!(vb.cmp(&va), expected.reverse(), "{b} vs {a}");
+    fn check_err(input: &str, reason: &str) {
+        laws::check_err::<AlpineVersion>(input, reason);
     }
 
     #[test]
@@ -351,10 +343,9 @@ mod tests {
 
     #[test]
     fn errors() {
-        let reason = |s: &str| s.parse::<AlpineVersion>().unwrap_err().reason().to_owned();
-        assert_eq!(reason(""), "version string is empty");
-        assert_eq!(reason("1.0 -r1"), "unexpected character ' ' at byte 3");
-        assert_eq!(reason("1.0\t"), "unexpected character '\\t' at byte 3");
+        check_err("", "version string is empty");
+        check_err("1.0 -r1", "unexpected character ' ' at byte 3");
+        check_err("1.0\t", "unexpected character '\\t' at byte 3");
     }
 
     /// Realistic apk versions.
@@ -377,20 +368,12 @@ mod tests {
     proptest! {
         #[test]
         fn round_trip(s in lenient()) {
-            let v = parse(&s);
-            prop_assert_eq!(v.to_string(), s);
-            prop_assert_eq!(parse(&v.to_string()), v);
+            laws::round_trip::<AlpineVersion>(&s);
         }
 
         #[test]
         fn order_laws(a in lenient(), b in lenient(), c in lenient()) {
-            let [a, b, c] = [a, b, c].map(|s| parse(&s));
-            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
-            for (x, y, z) in [(&a, &b, &c), (&a, &c, &b), (&b, &a, &c), (&b, &c, &a), (&c, &a, &b), (&c, &b, &a)] {
-                if x <= y && y <= z {
-                    prop_assert!(x <= z, "{x} <= {y} <= {z}");
-                }
-            }
+            laws::order_laws_on::<AlpineVersion>([&a, &b, &c]);
         }
 
         #[test]

@@ -239,26 +239,18 @@ impl Eq for GoVersion {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scheme::laws;
 
     fn parse(s: &str) -> GoVersion {
-        s.parse()
-            .unwrap_or_else(|e| panic!("{s:?} should parse: {e}"))
+        laws::parse(s)
     }
 
     fn check(a: &str, op: &str, b: &str) {
-        let expected = match op {
-            "<" => Ordering::Less,
-            "=" => Ordering::Equal,
-            ">" => Ordering::Greater,
-            _ => panic!("bad operator {op}"),
-        };
-        assert_eq!(parse(a).cmp(&parse(b)), expected, "{a} {op} {b}");
-        assert_eq!(parse(b).cmp(&parse(a)), expected.reverse(), "{b} vs {a}");
+        laws::check::<GoVersion>(a, op, b);
     }
 
     fn check_err(s: &str, reason: &str) {
-        let e = s.parse::<GoVersion>().unwrap_err();
-        assert_eq!(e.reason(), reason, "{s:?}");
+        let e = laws::check_err::<GoVersion>(s, reason);
         assert_eq!(e.scheme(), Scheme::Go);
     }
 
@@ -471,7 +463,7 @@ mod tests {
 
     mod properties {
         use super::super::GoVersion;
-        use crate::scheme::semver::check_laws;
+        use crate::scheme::laws::laws_on_text;
         use proptest::prelude::*;
 
         /// Go versions: with or without `v`, shorthand, pre-releases,
@@ -504,7 +496,7 @@ mod tests {
             #[test]
             fn laws(a in version(), b in version(), c in version()) {
                 prop_assert!(a.parse::<GoVersion>().is_ok(), "{a:?} is valid");
-                check_laws::<GoVersion>([&a, &b, &c]);
+                laws_on_text::<GoVersion>([&a, &b, &c]);
                 let v: GoVersion = a.parse().unwrap();
                 if let Some(base) = v.pseudo_base() {
                     let base: GoVersion = base.parse().expect("the base parses");
@@ -518,7 +510,7 @@ mod tests {
                 if let Ok(v) = t.parse::<GoVersion>() {
                     let _ = (v.pseudo_base(), v.pseudo_timestamp(), v.pseudo_revision());
                 }
-                check_laws::<GoVersion>([&s, &t, "v1"]);
+                laws_on_text::<GoVersion>([&s, &t, "v1"]);
             }
         }
     }

@@ -215,24 +215,19 @@ impl Eq for RpmVersion {}
 #[cfg(test)]
 mod tests {
     use super::RpmVersion;
+    use crate::scheme::laws;
     use proptest::prelude::*;
-    use std::cmp::Ordering;
 
     fn parse(s: &str) -> RpmVersion {
-        s.parse()
-            .unwrap_or_else(|e| panic!("{s:?} should parse: {e}"))
+        laws::parse(s)
     }
 
     fn check(a: &str, op: &str, b: &str) {
-        let expected = match op {
-            "<" => Ordering::Less,
-            "=" => Ordering::Equal,
-            ">" => Ordering::Greater,
-            _ => unreachable!("bad operator {op}"),
-        };
-        let (va, vb) = (parse(a), parse(b));
-        assert_eq!(va.cmp(&vb), expected, "{a} {op} {b}");
-        assert_eq!(vb.cmp(&va), expected.reverse(), "{b} vs {a}");
+        laws::check::<RpmVersion>(a, op, b);
+    }
+
+    fn check_err(input: &str, reason: &str) {
+        laws::check_err::<RpmVersion>(input, reason);
     }
 
     #[test]
@@ -278,16 +273,9 @@ mod tests {
 
     #[test]
     fn errors() {
-        let reason = |s: &str| s.parse::<RpmVersion>().unwrap_err().reason().to_owned();
-        assert_eq!(reason(""), "version string is empty");
-        assert_eq!(
-            reason("1.0\n"),
-            "unexpected control character '\\n' at byte 3"
-        );
-        assert_eq!(
-            reason("1\u{0}"),
-            "unexpected control character '\\0' at byte 1"
-        );
+        check_err("", "version string is empty");
+        check_err("1.0\n", "unexpected control character '\\n' at byte 3");
+        check_err("1\u{0}", "unexpected control character '\\0' at byte 1");
     }
 
     /// Realistic EVR strings: epochs, dist tags, `~` pre-releases, `^` snapshots.
@@ -312,20 +300,12 @@ mod tests {
     proptest! {
         #[test]
         fn round_trip(s in version()) {
-            let v = parse(&s);
-            prop_assert_eq!(v.to_string(), s);
-            prop_assert_eq!(parse(&v.to_string()), v);
+            laws::round_trip::<RpmVersion>(&s);
         }
 
         #[test]
         fn order_laws(a in version(), b in version(), c in version()) {
-            let [a, b, c] = [a, b, c].map(|s| parse(&s));
-            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
-            for (x, y, z) in [(&a, &b, &c), (&a, &c, &b), (&b, &a, &c), (&b, &c, &a), (&c, &a, &b), (&c, &b, &a)] {
-                if x <= y && y <= z {
-                    prop_assert!(x <= z, "{x} <= {y} <= {z}");
-                }
-            }
+            laws::order_laws_on::<RpmVersion>([&a, &b, &c]);
         }
 
         #[test]
