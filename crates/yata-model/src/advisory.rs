@@ -7,6 +7,9 @@
 //! ([`Record::source`]) and the time the source gave for it
 //! ([`Record::modified`], or the per-fact dates of KEV, SSVC and EPSS).
 //!
+//! Serialisation is field-for-field (no skipped fields), so that compact
+//! non-self-describing encodings such as the snapshot's work.
+//!
 //! Strings that have a syntax checked elsewhere (PURLs, CPEs, versions,
 //! CVSS vectors, ecosystems) are kept as written: the matcher and the scorer
 //! parse them and report what they cannot use, so an advisory is never lost
@@ -80,39 +83,24 @@ pub struct Record {
     /// a CSAF `tracking.id`, …). For KEV and EPSS, the CVE they describe.
     pub id: VulnId,
     /// Ids the source says name the same vulnerability.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub aliases: BTreeSet<VulnId>,
     /// Ids the source says are related but not the same.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub related: BTreeSet<VulnId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Timestamp>,
     /// When the source last changed the record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<Timestamp>,
     /// When the source withdrew the record (OSV `withdrawn`, CVE `REJECTED`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub severities: Vec<Severity>,
     /// CWE ids, `CWE-79` form.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub cwes: BTreeSet<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<AffectedPackage>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<AffectedProduct>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kev: Option<Kev>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssvc: Option<Ssvc>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epss: Option<Epss>,
 }
 
@@ -154,11 +142,9 @@ pub struct Severity {
     /// other kinds, the score text as written.
     pub score: String,
     /// The base score the source stated, if it stated one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_score: Option<f64>,
     /// Who within the source gave it (`cna`, `adp:CISA-ADP`, a CSAF product
     /// group…), when the source says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
 }
 
@@ -177,7 +163,6 @@ pub enum SeverityKind {
 pub struct Reference {
     /// The source's reference type, lower case (`advisory`, `fix`, `web`, a
     /// CVE-5 tag…), when it gives one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     pub url: String,
 }
@@ -188,19 +173,14 @@ pub struct AffectedPackage {
     /// The OSV ecosystem as written (`PyPI`, `Debian:12`, …).
     pub ecosystem: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purl: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<VersionRange>,
     /// Explicitly listed affected versions.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<String>,
     /// Severities given for this package only.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub severities: Vec<Severity>,
     /// `ecosystem_specific` (and RustSec's affected functions, OS and arch),
     /// as compact JSON text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ecosystem_specific: Option<String>,
 }
 
@@ -209,7 +189,6 @@ pub struct AffectedPackage {
 pub struct VersionRange {
     /// `SEMVER`, `ECOSYSTEM` or `GIT`.
     pub kind: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo: Option<String>,
     pub events: Vec<RangeEvent>,
 }
@@ -229,37 +208,26 @@ pub enum RangeEvent {
 /// KEV's vendor/product pairs (which carry no versions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AffectedProduct {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
     /// CPE names as written (2.3 formatted strings or 2.2 URIs).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cpes: Vec<String>,
     /// A PURL for the product, when the source gives one (CVE-5
     /// `packageURL`, CSAF `purl` helper).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purl: Option<String>,
     /// CVE-5 `packageName` / `collectionURL`, platforms and modules, when
     /// given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub platforms: Vec<String>,
     /// Version entries, CVE-5 style.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<ProductVersion>,
     /// Status of versions no entry covers (CVE-5 `defaultStatus`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_status: Option<Status>,
     /// Why a not-affected status holds (CSAF/VEX justification, CVE-5 has
     /// none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     /// Remediations the source gives for this product (CSAF).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remediations: Vec<Remediation>,
 }
 
@@ -290,13 +258,9 @@ pub struct ProductVersion {
     pub version: String,
     pub status: Status,
     /// `semver`, `custom`, `git`, `rpm`, `maven`, … as written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub less_than: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub less_than_or_equal: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<StatusChange>,
 }
 
@@ -328,7 +292,6 @@ pub struct Remediation {
     /// `none_available`.
     pub category: String,
     pub details: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -339,17 +302,13 @@ pub struct Kev {
     pub product: String,
     pub vulnerability_name: String,
     pub date_added: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<Date>,
     /// `Known` or `Unknown` as the catalog says.
     pub known_ransomware_campaign_use: String,
     pub required_action: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub short_description: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
     /// The catalog version that contained the entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog_version: Option<String>,
 }
 
@@ -362,12 +321,10 @@ pub struct Ssvc {
     pub automatable: String,
     /// `partial` or `total`.
     pub technical_impact: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Timestamp>,
     /// Who gave them (`CISA-ADP`).
     pub by: String,
     /// The SSVC version the source used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 

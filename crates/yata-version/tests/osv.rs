@@ -218,8 +218,31 @@ fn convert(raw: &[RawRange]) -> Vec<Range> {
         .collect()
 }
 
+/// Versions that osv.dev lists as affected although the schema's algorithm
+/// puts them outside the entry's `ECOSYSTEM` ranges, each for a reason that
+/// is not ours to change:
+const PYPA_LISTED_OUTSIDE_RANGES: &[(&str, &str)] = &[
+    // osv.dev also enumerates the versions of the GIT range (tags not yet
+    // containing the fix commit), which the ECOSYSTEM range excludes.
+    ("PYSEC-2023-177", "23.9.0"),
+    ("PYSEC-2023-177", "23.9.0.post1"),
+    // The events hold overlapping ranges ([0, 2.11.6) and [2.11, 2.11.7));
+    // walked in sorted order as the schema says, `fixed: 2.11.6` closes both.
+    ("PYSEC-2021-114", "2.11.6"),
+    // `introduced: 3.2` / `4.2`: PEP 440 puts 3.2a1 before 3.2, so the
+    // pre-releases of the introducing release are outside the range;
+    // osv.dev lists them anyway.
+    ("PYSEC-2023-61", "3.2a1"),
+    ("PYSEC-2023-61", "3.2b1"),
+    ("PYSEC-2023-61", "3.2rc1"),
+    ("PYSEC-2023-61", "4.2a1"),
+    ("PYSEC-2023-61", "4.2b1"),
+    ("PYSEC-2023-61", "4.2rc1"),
+];
+
 /// Every PyPI advisory of the PyPA database: each version that osv.dev listed
-/// as affected must be inside the ranges by our evaluation alone.
+/// as affected must be inside the entry's ranges by our evaluation alone,
+/// except the documented cases above (and no others).
 #[test]
 fn pypa_versions_lists_agree_with_ranges() {
     let Some(dir) = yata_testdata::path("osv/pypa") else {
@@ -240,6 +263,9 @@ fn pypa_versions_lists_agree_with_ranges() {
             for a in &adv.affected {
                 assert_eq!(a.package.ecosystem, "PyPI", "{}", adv.id);
                 let ranges = convert(&a.ranges);
+                if !ranges.iter().any(|r| r.kind == Ecosystem) {
+                    continue; // only a versions list: nothing to compare with
+                }
                 let by_ranges = CompiledAffected::new(Some(Scheme::PyPI), &ranges, &[])
                     .unwrap_or_else(|e| panic!("{}: {e}", adv.id));
                 for v in &a.versions {
@@ -248,7 +274,7 @@ fn pypa_versions_lists_agree_with_ranges() {
                     };
                     checked += 1;
                     if by_ranges.evaluate(v).unwrap().is_none() {
-                        disagreements.push(format!("{}: {v}", adv.id));
+                        disagreements.push((adv.id.clone(), v.clone()));
                     }
                 }
             }
@@ -259,14 +285,13 @@ fn pypa_versions_lists_agree_with_ranges() {
         disagreements.len()
     );
     assert!(files > 2000 && checked > 100_000, "too little data read");
-    // osv.dev computes `versions` from the ranges with the same ordering, so
-    // every listed version must lie within them.
-    assert!(
-        disagreements.is_empty(),
-        "{} listed versions fall outside the ranges, e.g. {:?}",
-        disagreements.len(),
-        &disagreements[..disagreements.len().min(20)]
-    );
+    disagreements.sort();
+    let mut expected: Vec<(String, String)> = PYPA_LISTED_OUTSIDE_RANGES
+        .iter()
+        .map(|(id, v)| (id.to_string(), v.to_string()))
+        .collect();
+    expected.sort();
+    assert_eq!(disagreements, expected);
 }
 
 /// Every Go advisory (golang/vulndb): each range compiles, each `fixed`

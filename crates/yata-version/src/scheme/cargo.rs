@@ -165,19 +165,17 @@ mod tests {
                 prop_oneof!["", "\\+[a-z0-9]{1,3}(\\.[0-9]{1,2})?"],
             )
                 .prop_map(|(ma, mi, pa, pre, build)| {
-                    let pre = if pre.is_empty() {
-                        String::new()
-                    } else {
-                        format!("-{}", pre.join("."))
-                    };
-                    let pre = if pre.split('.').any(|id| {
+                    // A numeric identifier with a leading zero is invalid
+                    // SemVer: such draws get no pre-release at all.
+                    let leading_zero = |id: &String| {
                         id.len() > 1
                             && id.starts_with('0')
                             && id.bytes().all(|b| b.is_ascii_digit())
-                    }) {
+                    };
+                    let pre = if pre.is_empty() || pre.iter().any(leading_zero) {
                         String::new()
                     } else {
-                        pre
+                        format!("-{}", pre.join("."))
                     };
                     format!("{ma}.{mi}.{pa}{pre}{build}")
                 })
