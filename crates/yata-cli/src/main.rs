@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd_cpe;
+mod cmd_feed;
 mod cmd_purl;
 mod cmd_version;
 
@@ -29,6 +30,18 @@ enum Command {
     /// CPE 2.3 names.
     #[command(subcommand)]
     Cpe(cmd_cpe::CpeCommand),
+    /// Advisory feeds: import into a snapshot, statistics.
+    #[command(subcommand)]
+    Feed(cmd_feed::FeedCommand),
+    /// Vulnerabilities in a snapshot.
+    #[command(subcommand)]
+    Vuln(VulnCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum VulnCommand {
+    /// Print the merged record of a vulnerability as JSON; any alias finds it.
+    Show(cmd_feed::ShowArgs),
 }
 
 /// How a command failed.
@@ -52,6 +65,8 @@ fn main() -> ExitCode {
         Command::Version(cmd) => cmd_version::run(cmd),
         Command::Purl(args) => cmd_purl::run(args),
         Command::Cpe(cmd) => cmd_cpe::run(cmd),
+        Command::Feed(cmd) => cmd_feed::run(cmd),
+        Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,7 @@ pub use yata_model::Record;
 pub mod csaf;
 pub mod cve5;
 pub mod epss;
+pub mod import;
 pub mod jvn;
 pub mod kev;
 pub mod osv;
