@@ -67,7 +67,7 @@ pub(crate) fn run(cmd: FeedCommand) -> Result<(), Failure> {
         FeedCommand::Import(args) => run_import(args),
         FeedCommand::Stats(args) => {
             let db = load(&args.snapshot)?;
-            print_json(&serde_json::to_value(db.stats()).map_err(|e| Failure::Other(e.into()))?)
+            print_json(&db.stats())
         }
     }
 }
@@ -87,7 +87,7 @@ pub(crate) fn show(args: ShowArgs) -> Result<(), Failure> {
     print_json(&v.to_json())
 }
 
-fn print_json(value: &serde_json::Value) -> Result<(), Failure> {
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure::Other(e.into()))?;
     writeln!(out)?;

@@ -28,7 +28,9 @@ fn detect_json(head: &str) -> Option<Format> {
         return None;
     }
     let has = |key: &str| head.contains(&format!("\"{key}\""));
-    if has("dataType") && head.contains("CVE_RECORD") {
+    if has("$schema") && has("properties") {
+        None // a JSON Schema, such as the one published beside the KEV catalog
+    } else if has("dataType") && head.contains("CVE_RECORD") {
         Some(Format::Cve5)
     } else if has("catalogVersion") && has("vulnerabilities") {
         Some(Format::KevJson)
@@ -123,6 +125,11 @@ mod tests {
                 Some(Format::JvnVuldef),
             ),
             ("schema.json", r#"{"$schema": "x", "properties": {}}"#, None),
+            (
+                "kev_schema.json",
+                r#"{"$schema": "x", "properties": {"catalogVersion": {}, "vulnerabilities": {}}}"#,
+                None,
+            ),
             ("README.txt", "hello", None),
         ];
         for (name, head, want) in cases {
