@@ -215,7 +215,7 @@ pub fn read_zip<R: Read + Seek>(
         let mut entry = archive.by_index(i).map_err(zip_error)?;
         let raw_name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         let file = format!("{}!{raw_name}", path.display());
-        if entry.enclosed_name().is_none() {
+        if entry.enclosed_name().is_none() || !is_relative_inside(&raw_name) {
             return Err(SourceError::UnsafeEntryName { file });
         }
         if entry.is_dir() {
@@ -263,6 +263,15 @@ pub fn read_zip<R: Read + Seek>(
         visit(Document { name: file, bytes });
     }
     Ok(())
+}
+
+/// A relative name that stays inside its folder: no leading `/` or `\`, no
+/// drive (`C:`), no `..` component, no NUL.
+fn is_relative_inside(name: &str) -> bool {
+    !name.starts_with(['/', '\\'])
+        && !name.contains('\0')
+        && name.as_bytes().get(1) != Some(&b':')
+        && name.split(['/', '\\']).all(|part| part != "..")
 }
 
 fn io_error(path: &Path, source: io::Error) -> SourceError {
