@@ -15,7 +15,7 @@ pub(crate) struct Scores {
 }
 
 /// Metric abbreviation, JSON property and `(vector value, property value)` pairs.
-type Mapping = (
+pub(crate) type Mapping = (
     &'static str,
     &'static str,
     &'static [(&'static str, &'static str)],
