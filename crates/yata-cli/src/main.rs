@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd_cpe;
+mod cmd_csaf;
 mod cmd_feed;
 mod cmd_purl;
 mod cmd_version;
@@ -30,6 +31,9 @@ enum Command {
     /// CPE 2.3 names.
     #[command(subcommand)]
     Cpe(cmd_cpe::CpeCommand),
+    /// CSAF 2.0 documents.
+    #[command(subcommand)]
+    Csaf(cmd_csaf::CsafCommand),
     /// Advisory feeds: import into a snapshot, statistics.
     #[command(subcommand)]
     Feed(cmd_feed::FeedCommand),
@@ -65,6 +69,11 @@ fn main() -> ExitCode {
         Command::Version(cmd) => cmd_version::run(cmd),
         Command::Purl(args) => cmd_purl::run(args),
         Command::Cpe(cmd) => cmd_cpe::run(cmd),
+        Command::Csaf(cmd) => match cmd_csaf::run(cmd) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
         Command::Feed(cmd) => cmd_feed::run(cmd),
         Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args),
     };
