@@ -206,7 +206,7 @@ struct Entry {
     remediations: Vec<Remediation>,
 }
 
-impl VulnContext<'_> {
+impl<'a> VulnContext<'a> {
     fn record(&mut self, index: usize, v: &Vulnerability) -> Option<Record> {
         let at = self.at;
         let cve = v
@@ -271,7 +271,9 @@ impl VulnContext<'_> {
             let at = format!("{}/scores/{k}", self.at);
             // Scores name products too: check the references, even though
             // the model keeps severities per record.
-            self.tree.targets(&score.products, &[], &at, self.problems);
+            let products_at = format!("{at}/products");
+            self.tree
+                .targets((&score.products, &products_at), (&[], ""), self.problems);
             let versions = [
                 ("cvss_v2", SeverityKind::CvssV2, &score.cvss_v2),
                 ("cvss_v3", SeverityKind::CvssV3, &score.cvss_v3),
@@ -321,12 +323,8 @@ impl VulnContext<'_> {
                 ("recommended", &ps.recommended, Status::Recommended),
             ];
             for (field, ids, status) in groups {
-                let targets = tree.targets(
-                    ids,
-                    &[],
-                    &format!("{at}/product_status/{field}"),
-                    self.problems,
-                );
+                let ids_at = format!("{at}/product_status/{field}");
+                let targets = tree.targets((ids, &ids_at), (&[], ""), self.problems);
                 for id in targets {
                     entries.entry(id).or_default().statuses.insert(status);
                 }
@@ -339,7 +337,7 @@ impl VulnContext<'_> {
         };
         for (k, flag) in v.flags.iter().enumerate() {
             let flag_at = format!("{at}/flags/{k}");
-            let targets = tree.targets(&flag.product_ids, &flag.group_ids, &flag_at, self.problems);
+            let targets = self.refs(&flag.product_ids, &flag.group_ids, &flag_at);
             for id in targets {
                 if !not_affected(&entries, id) || !self.link(&flag_at) {
                     continue;
@@ -357,12 +355,7 @@ impl VulnContext<'_> {
         }
         for (k, threat) in v.threats.iter().enumerate() {
             let threat_at = format!("{at}/threats/{k}");
-            let targets = tree.targets(
-                &threat.product_ids,
-                &threat.group_ids,
-                &threat_at,
-                self.problems,
-            );
+            let targets = self.refs(&threat.product_ids, &threat.group_ids, &threat_at);
             let details = threat.details.trim();
             if threat.category != "impact" || details.is_empty() {
                 continue;
@@ -386,7 +379,7 @@ impl VulnContext<'_> {
                 );
                 continue;
             }
-            let targets = tree.targets(&rem.product_ids, &rem.group_ids, &rem_at, self.problems);
+            let targets = self.refs(&rem.product_ids, &rem.group_ids, &rem_at);
             for id in targets {
                 if !self.link(&rem_at) {
                     break;
@@ -406,6 +399,16 @@ impl VulnContext<'_> {
             .into_iter()
             .filter_map(|(id, entry)| Some(affected(tree.product(id)?, entry)))
             .collect()
+    }
+
+    /// The products named by an object's `product_ids` and `group_ids`
+    /// (the object at `at`).
+    fn refs(&mut self, product_ids: &[String], group_ids: &[String], at: &str) -> Vec<&'a str> {
+        self.tree.targets(
+            (product_ids, &format!("{at}/product_ids")),
+            (group_ids, &format!("{at}/group_ids")),
+            self.problems,
+        )
     }
 
     /// Counts one more product entry something is copied to; false (and

@@ -116,24 +116,20 @@ impl Tree {
         self.products.get(id)
     }
 
-    /// The product ids named by `product_ids` and `group_ids` (at `at`),
-    /// each once, in order; unknown ids are reported and left out.
+    /// The product ids named by `product_ids` (the list at `products_at`)
+    /// and `group_ids` (at `groups_at`), each once, sorted; unknown ids are
+    /// reported and left out.
     pub fn targets(
         &self,
-        product_ids: &[String],
-        group_ids: &[String],
-        at: &str,
+        (product_ids, products_at): (&[String], &str),
+        (group_ids, groups_at): (&[String], &str),
         problems: &mut Problems,
     ) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for (j, id) in product_ids.iter().enumerate() {
             match self.products.get_key_value(id.as_str()) {
                 Some((id, _)) => out.push(id),
-                None => self.unknown(
-                    problems,
-                    format!("{at}/product_ids/{j}"),
-                    unknown_product(id),
-                ),
+                None => self.unknown(problems, format!("{products_at}/{j}"), unknown_product(id)),
             }
         }
         for (j, id) in group_ids.iter().enumerate() {
@@ -141,7 +137,7 @@ impl Tree {
                 Some(ids) => out.extend(ids.iter().map(String::as_str)),
                 None => self.unknown(
                     problems,
-                    format!("{at}/group_ids/{j}"),
+                    format!("{groups_at}/{j}"),
                     format!("unknown product group id {id:?}"),
                 ),
             }
@@ -328,7 +324,11 @@ impl Resolver<'_> {
             non_empty(fpn.name.as_deref()).unwrap_or(platform_id)
         });
         match tree.names.get(platform_id).map(String::as_str).or(rel_name) {
-            Some(name) => product.platforms.push(name.to_owned()),
+            Some(name) => {
+                if !product.platforms.iter().any(|p| p == name) {
+                    product.platforms.push(name.to_owned());
+                }
+            }
             None => problems.push(
                 format!("{at}/relates_to_product_reference"),
                 unknown_product(platform_id),
