@@ -29,9 +29,9 @@
 //! * **severities**: `scores[].cvss_v2` / `cvss_v3` vector and base score,
 //!   given `by` the publisher's namespace (or name).
 //! * **products**: one [`AffectedProduct`] per product id the vulnerability
-//!   gives a status or a remediation, with vendor, product, version,
-//!   CPE, PURL and platforms resolved from the product tree (see
-//!   [`tree`]). The status groups map to [`Status`]: `known_affected`,
+//!   gives a status or a remediation, with vendor, product, version, CPE,
+//!   PURL and platforms resolved from the product tree (module `tree`).
+//!   The status groups map to [`Status`]: `known_affected`,
 //!   `first_affected`, `last_affected` → affected; `known_not_affected` →
 //!   unaffected; `fixed`, `first_fixed` → fixed; `under_investigation`;
 //!   `recommended`. A product with a version gets one [`ProductVersion`] per
@@ -40,9 +40,10 @@
 //!   status as `default_status`. A not-affected product's justification is
 //!   its VEX flag label, or else the `impact` threats' details.
 //!
-//! Remediations are attached to at most [`MAX_LINKS`] product entries per
-//! document: groups make that number grow as the product of two lists, and
-//! a small document must not be able to ask for gigabytes.
+//! Remediations, flags and impact statements are attached to at most
+//! [`MAX_LINKS`] product entries per document: groups make that number grow
+//! as the product of two lists, and a small document must not be able to
+//! ask for gigabytes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
