@@ -86,7 +86,7 @@ fn convert(raw: RawRecord<'_>) -> Result<Record, Located> {
             State::Published => &cna.descriptions,
             State::Rejected => &cna.rejected_reasons,
         };
-        record.details = english(texts).map(|t| t.0.clone().into_owned());
+        record.details = english(texts).map(Str::string);
         record.related.extend(cna.replaced_by.iter().cloned());
     }
     if meta.state == State::Rejected {
@@ -168,7 +168,7 @@ fn read_container<'c>(
             .map(str::to_ascii_lowercase);
         record.references.push(Reference {
             kind,
-            url: r.url.0.clone().into_owned(),
+            url: r.url.string(),
         });
     }
 
@@ -188,7 +188,7 @@ fn read_container<'c>(
             {
                 record.severities.push(Severity {
                     kind,
-                    score: vector.0.clone().into_owned(),
+                    score: vector.string(),
                     base_score: *base_score,
                     by: Some(by.clone()),
                 });
@@ -235,15 +235,11 @@ fn product(a: &Affected<'_>) -> AffectedProduct {
     let mut p = AffectedProduct::named("", "");
     p.vendor = known(&a.vendor);
     p.product = known(&a.product);
-    p.cpes = a.cpes.iter().map(|c| c.0.clone().into_owned()).collect();
-    p.purl = a.package_url.as_ref().map(|s| s.0.clone().into_owned());
-    p.package_name = a.package_name.as_ref().map(|s| s.0.clone().into_owned());
-    p.collection_url = a.collection_url.as_ref().map(|s| s.0.clone().into_owned());
-    p.platforms = a
-        .platforms
-        .iter()
-        .map(|s| s.0.clone().into_owned())
-        .collect();
+    p.cpes = a.cpes.iter().map(Str::string).collect();
+    p.purl = a.package_url.as_ref().map(Str::string);
+    p.package_name = a.package_name.as_ref().map(Str::string);
+    p.collection_url = a.collection_url.as_ref().map(Str::string);
+    p.platforms = a.platforms.iter().map(Str::string).collect();
     p.default_status = a.default_status.map(|s| s.0);
     p.versions = a
         .versions
@@ -251,23 +247,16 @@ fn product(a: &Affected<'_>) -> AffectedProduct {
         .map(|v| ProductVersion {
             // An entry with only `lessThan` / `lessThanOrEqual` has no lower
             // bound: its version is left empty.
-            version: v
-                .version
-                .as_ref()
-                .map(|s| s.0.clone().into_owned())
-                .unwrap_or_default(),
+            version: v.version.as_ref().map(Str::string).unwrap_or_default(),
             status: v.status.0,
-            version_type: v.version_type.as_ref().map(|s| s.0.clone().into_owned()),
-            less_than: v.less_than.as_ref().map(|s| s.0.clone().into_owned()),
-            less_than_or_equal: v
-                .less_than_or_equal
-                .as_ref()
-                .map(|s| s.0.clone().into_owned()),
+            version_type: v.version_type.as_ref().map(Str::string),
+            less_than: v.less_than.as_ref().map(Str::string),
+            less_than_or_equal: v.less_than_or_equal.as_ref().map(Str::string),
             changes: v
                 .changes
                 .iter()
                 .map(|c| StatusChange {
-                    at: c.at.0.clone().into_owned(),
+                    at: c.at.string(),
                     status: c.status.0,
                 })
                 .collect(),
@@ -296,7 +285,7 @@ fn english<'t, 'a>(texts: &'t [Text<'a>]) -> Option<&'t Str<'a>> {
         .map(|t| &t.value)
 }
 
-/// `CWE-79` from `CWE-79` or `cwe-79 ` ; `None` for anything else
+/// `CWE-79` from `CWE-79` or ` cwe-79 `; `None` for anything else
 /// (`NVD-CWE-noinfo`, free text).
 fn cwe(id: &str) -> Option<String> {
     let id = id.trim();
@@ -604,6 +593,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
             }
         }
         d.deserialize_str(StrVisitor)
+    }
+}
+
+impl Str<'_> {
+    fn string(&self) -> String {
+        String::from(&*self.0)
     }
 }
 
