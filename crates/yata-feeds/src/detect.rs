@@ -28,9 +28,16 @@ fn detect_json(head: &str) -> Option<Format> {
         return None;
     }
     let has = |key: &str| head.contains(&format!("\"{key}\""));
+    // CVE records put their keys in any order, and a CNA container can fill
+    // the first 8 KiB before `dataType` or `cveMetadata` shows: a
+    // `containers` object holding a `cna` or `adp` is CVE-5 too (OSV has no
+    // `containers`).
+    let cve5 = (has("dataType") && head.contains("CVE_RECORD"))
+        || has("cveMetadata")
+        || (has("containers") && (has("cna") || has("adp")));
     if has("$schema") && has("properties") {
         None // a JSON Schema, such as the one published beside the KEV catalog
-    } else if has("dataType") && head.contains("CVE_RECORD") {
+    } else if cve5 {
         Some(Format::Cve5)
     } else if has("catalogVersion") && has("vulnerabilities") {
         Some(Format::KevJson)
@@ -77,6 +84,14 @@ mod tests {
             (
                 "a/CVE-2024-1.json",
                 r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1"}"#,
+                Some(Format::Cve5),
+            ),
+            (
+                // Vulnrichment writes some records `containers` first; a long
+                // CNA container then hides `dataType` beyond the sniffed head,
+                // while its `affected` and `id`-like keys must not pass for OSV.
+                "2016/5xxx/CVE-2016-5568.json",
+                r#"{"containers": {"cna": {"affected": [{"product": "n/a"}], "x": {"id": 1, "modified": 2}}}"#,
                 Some(Format::Cve5),
             ),
             (
