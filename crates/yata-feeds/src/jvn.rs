@@ -320,20 +320,18 @@ fn add_product(
 ) {
     let vendor = Some(vendor.trim().to_owned()).filter(|s| !s.is_empty());
     let product = Some(product.trim().to_owned()).filter(|s| !s.is_empty());
-    let existing = r
+    let at = r
         .products
-        .iter_mut()
-        .find(|p| p.vendor == vendor && p.product == product);
-    let p = match existing {
-        Some(p) => p,
-        None => {
-            let mut p = AffectedProduct::named("", "");
-            p.vendor = vendor;
-            p.product = product;
-            r.products.push(p);
-            r.products.last_mut().expect("just pushed")
-        }
-    };
+        .iter()
+        .position(|p| p.vendor == vendor && p.product == product);
+    let at = at.unwrap_or_else(|| {
+        let mut p = AffectedProduct::named("", "");
+        p.vendor = vendor;
+        p.product = product;
+        r.products.push(p);
+        r.products.len() - 1
+    });
+    let p = &mut r.products[at];
     if let Some(cpe) = cpe
         && !p.cpes.contains(&cpe)
     {
