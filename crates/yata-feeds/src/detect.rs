@@ -6,6 +6,9 @@ use crate::Format;
 const SNIFF: usize = 8192;
 
 pub(crate) fn detect(name: &str, bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return detect_gzip(bytes);
+    }
     let lower = name.to_ascii_lowercase();
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(SNIFF)]);
     let head = head.trim_start_matches('\u{feff}').trim_start();
@@ -21,6 +24,22 @@ pub(crate) fn detect(name: &str, bytes: &[u8]) -> Option<Format> {
         _ if head.starts_with("```toml") => Some(Format::Rustsec),
         _ => detect_csv(head),
     }
+}
+
+/// Gzip handed over as it is (not inflated by `source::read`): only EPSS
+/// parses gzip itself, so the start of the inflated text (at most [`SNIFF`]
+/// bytes are inflated) must be an EPSS CSV.
+fn detect_gzip(bytes: &[u8]) -> Option<Format> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    // A stream cut short still shows its start: the error is the parser's
+    // to report.
+    let _ = flate2::read::MultiGzDecoder::new(bytes)
+        .take(SNIFF as u64)
+        .read_to_end(&mut head);
+    let head = String::from_utf8_lossy(&head);
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    detect_csv(head).filter(|f| *f == Format::Epss)
 }
 
 fn detect_json(head: &str) -> Option<Format> {
