@@ -111,10 +111,9 @@ impl<'a> Parts<'a> {
     fn front_matter(&self) -> Result<Advisory, (String, String)> {
         let line_of = |e: &toml::de::Error| {
             e.span().map(|s| {
-                let line = self.first_line
-                    + self.toml[..s.start.min(self.toml.len())]
-                        .matches('\n')
-                        .count();
+                // Bytes, not chars: a span need not fall on a char boundary.
+                let before = &self.toml.as_bytes()[..s.start.min(self.toml.len())];
+                let line = self.first_line + before.iter().filter(|&&b| b == b'\n').count();
                 format!(" (line {line})")
             })
         };
@@ -432,6 +431,10 @@ impl Unaffected {
         let mut start = Bound::Unbounded;
         let mut end = Bound::Unbounded;
         for c in comparators {
+            // Bounds are moved one step up below; keep that from overflowing.
+            if [Some(c.major), c.minor, c.patch].contains(&Some(u64::MAX)) {
+                return Err(format!("version number too large in `{c}`"));
+            }
             let version = semver::Version {
                 major: c.major,
                 minor: c.minor.unwrap_or(0),
@@ -511,7 +514,7 @@ fn successor(v: &semver::Version) -> semver::Version {
     let mut v = v.clone();
     v.build = semver::BuildMetadata::EMPTY;
     if v.pre.is_empty() {
-        v.patch = v.patch.saturating_add(1);
+        v.patch += 1; // below u64::MAX: checked in `Unaffected::from_req`
         v.pre = lowest_pre();
     } else {
         let longer = format!("{}.0", v.pre);
@@ -657,5 +660,12 @@ mod tests {
         assert_eq!(err(&["^1.0, < 1.5"], &[]).0, "versions.unaffected[0]");
         assert_eq!(err(&[], &["not a req"]).0, "versions.patched[0]");
         assert_eq!(err(&[], &["> 2.0, < 1.0"]).0, "versions.patched[0]");
+        for huge in [
+            "^18446744073709551615",
+            "~1.18446744073709551615",
+            "<= 1.2.18446744073709551615",
+        ] {
+            assert!(err(&[huge], &[]).1.contains("too large"), "{huge}");
+        }
     }
 }
