@@ -6,7 +6,7 @@
 //!
 //! * `id`, `aliases`, `related` and `upstream` (into [`Record::related`]) are
 //!   [`VulnId`]s; `published`, `modified`, `withdrawn` are read leniently as
-//!   UTC ([`crate::timestamp`]).
+//!   UTC (see `crate::timestamp`).
 //! * `severity[]` (top level and per package): `CVSS_V2`/`CVSS_V3`/`CVSS_V4`
 //!   become the matching [`SeverityKind`], anything else
 //!   [`SeverityKind::Other`] with the type as written.

@@ -7,7 +7,7 @@
 //! and osv.dev's `RUSTSEC-…` record agree:
 //!
 //! * one package: ecosystem `crates.io`, purl `pkg:cargo/<name>`, one `SEMVER`
-//!   range computed from `[versions]` (see [`semver_events`]);
+//!   range computed from `[versions]` (see the notes on `semver_events`);
 //! * `published` and `withdrawn` are the dates at 12:00 UTC, as the export
 //!   writes them; `modified` (the export takes it from git) stays empty;
 //! * references: `https://crates.io/crates/<name>` (`package`),
