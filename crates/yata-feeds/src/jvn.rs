@@ -27,7 +27,10 @@
 //!
 //! One [`Record`] per item / `Vulinfo`, with the JVNDB id as its id; CVE ids
 //! and JVN advisory ids (`JVN#…`, `JVNVU#…`) that the entry references become
-//! aliases, CWE references `cwes`, other references [`Reference`]s (kind: the
+//! aliases — except that an entry naming several CVEs (JVN often covers a
+//! product's whole set of fixes in one entry) keeps them as `related`, since
+//! aliases merge and distinct CVEs are distinct vulnerabilities — CWE
+//! references `cwes`, other references [`Reference`]s (kind: the
 //! reference's `source` or `type`, lower case). JVN's own CWE categories
 //! (`CWE-Other`, `CWE-noinfo`) are not CWE ids and are left out. VULDEF
 //! `VersionNumber`s are free text (`5.8 (Build 1577) 未満`): they are kept as
@@ -82,7 +85,7 @@ pub fn parse_rss(name: &str, bytes: &[u8], out: &mut Parsed) {
     for (n, item) in root.named(RSS, "item").enumerate() {
         let path = format!("/{}/{}[{}]", root.qname, item.qname, n + 1);
         match rss_item(item) {
-            Ok(r) => out.records.push(r),
+            Ok(r) => out.records.push(split_cves(r)),
             Err((at, message)) => {
                 out.problem(name, format!("{path}{at}"), format!("jvn: {message}"))
             }
@@ -106,7 +109,7 @@ pub fn parse_vuldef(name: &str, bytes: &[u8], out: &mut Parsed) {
     for (n, info) in root.vuldef("Vulinfo").enumerate() {
         let path = format!("/{}/{}[{}]", root.qname, info.qname, n + 1);
         match vulinfo(info) {
-            Ok(r) => out.records.push(r),
+            Ok(r) => out.records.push(split_cves(r)),
             Err((at, message)) => {
                 out.problem(name, format!("{path}{at}"), format!("jvn: {message}"))
             }
@@ -300,6 +303,18 @@ fn add_alias(r: &mut Record, id: &str) {
     if (id.is_cve() || jvn) && id != r.id {
         r.aliases.insert(id);
     }
+}
+
+/// Moves the CVE aliases of an entry naming more than one CVE to `related`.
+fn split_cves(mut r: Record) -> Record {
+    if r.aliases.iter().filter(|a| a.is_cve()).count() > 1 {
+        let cves: Vec<VulnId> = r.aliases.iter().filter(|a| a.is_cve()).cloned().collect();
+        for cve in cves {
+            r.aliases.remove(&cve);
+            r.related.insert(cve);
+        }
+    }
+    r
 }
 
 fn add_reference(r: &mut Record, kind: Option<String>, url: String) {

@@ -185,10 +185,13 @@ pub(crate) fn from_json<'a, T: serde::Deserialize<'a>>(
     bytes: &'a [u8],
 ) -> Result<T, (String, String)> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = json_pointer(e.path());
         (path, e.into_inner().to_string())
-    })
+    })?;
+    // Trailing bytes after the document are an error, not ignored.
+    de.end().map_err(|e| ("/".to_owned(), e.to_string()))?;
+    Ok(value)
 }
 
 /// A `serde_path_to_error` path as a JSON Pointer.
@@ -240,6 +243,16 @@ pub(crate) fn timestamp(s: &str) -> Result<jiff::Timestamp, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn json_documents_end_where_they_end() {
+        let ok: Result<serde_json::Value, _> = super::from_json(b"{\"a\": 1}  \n");
+        assert!(ok.is_ok());
+        let trailing: Result<serde_json::Value, _> = super::from_json(b"{\"a\": 1} garbage");
+        let (path, message) = trailing.unwrap_err();
+        assert_eq!(path, "/");
+        assert!(message.contains("trailing characters"), "{message}");
+    }
+
     #[test]
     fn timestamps() {
         let t = |s: &str| super::timestamp(s).map(|t| t.to_string());

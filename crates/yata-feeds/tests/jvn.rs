@@ -194,10 +194,9 @@ fn detail_info() {
     assert!(first.details.as_deref().unwrap().starts_with(
         "株式会社サンプルが提供するサンプル文書管理システムには、次の複数の脆弱性が存在します。<ul><li>格納型"
     ));
-    assert_eq!(
-        ids(&first.aliases),
-        ["CVE-2025-30012", "CVE-2025-30013", "JVN#12345678"]
-    );
+    // Two CVEs in one entry: related, not aliases, so they do not merge.
+    assert_eq!(ids(&first.aliases), ["JVN#12345678"]);
+    assert_eq!(ids(&first.related), ["CVE-2025-30012", "CVE-2025-30013"]);
     assert_eq!(strings(&first.cwes), ["CWE-22", "CWE-79"]);
     assert_eq!(first.products.len(), 2);
     let p = &first.products[0];
