@@ -236,6 +236,10 @@ impl<'a> VulnContext<'a> {
             return None;
         };
         let mut record = Record::new(SourceKind::Csaf, id);
+        record.document = Some(match &self.doc.by {
+            Some(publisher) => format!("{publisher} {}", self.doc.tracking_id),
+            None => self.doc.tracking_id.clone(),
+        });
         record.aliases = cve.into_iter().chain(ids).collect();
         record.aliases.remove(&record.id);
         record.related.extend(self.doc.advisory.clone());

@@ -1,7 +1,7 @@
 //! The advisory store: records from every source, merged by alias into
 //! vulnerabilities.
 //!
-//! * Records are keyed by `(source, id)`: a newer copy of a record replaces
+//! * Records are keyed by `(source, document, id)`: a newer copy of a record replaces
 //!   the older one, an identical copy changes nothing ([`AdvisoryDb::update`]).
 //! * Two records belong to the same vulnerability when their ids or aliases
 //!   meet, transitively (a PYSEC advisory aliasing a CVE, that CVE's CVE-5
@@ -33,7 +33,7 @@ pub struct Vulnerability {
 /// Records merged into vulnerabilities.
 #[derive(Debug, Default)]
 pub struct AdvisoryDb {
-    /// Sorted by `(source, id)`, one per key.
+    /// Sorted by `(source, document, id)`, one per key.
     records: Vec<Record>,
     /// Sorted by id.
     vulns: Vec<Vulnerability>,
@@ -44,7 +44,7 @@ pub struct AdvisoryDb {
 /// What [`AdvisoryDb::update`] did with the records it was given.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct UpdateSummary {
-    /// New `(source, id)` keys.
+    /// New `(source, document, id)` keys.
     pub added: usize,
     /// Records that replaced a different copy.
     pub updated: usize,
@@ -55,7 +55,7 @@ pub struct UpdateSummary {
 }
 
 impl AdvisoryDb {
-    /// Merges `records`. Of several records with the same `(source, id)`, the
+    /// Merges `records`. Of several records with the same key, the
     /// one modified last is kept (the last given, on a tie).
     pub fn new(records: Vec<Record>) -> AdvisoryDb {
         let mut db = AdvisoryDb::default();
@@ -66,12 +66,14 @@ impl AdvisoryDb {
     /// Adds or replaces records and merges again.
     pub fn update(&mut self, incoming: Vec<Record>) -> UpdateSummary {
         let mut summary = UpdateSummary::default();
-        let mut by_key: BTreeMap<(SourceKind, VulnId), Record> = std::mem::take(&mut self.records)
+        type Key = (SourceKind, Option<String>, VulnId);
+        let key = |r: &Record| -> Key { (r.source, r.document.clone(), r.id.clone()) };
+        let mut by_key: BTreeMap<Key, Record> = std::mem::take(&mut self.records)
             .into_iter()
-            .map(|r| ((r.source, r.id.clone()), r))
+            .map(|r| (key(&r), r))
             .collect();
         for record in incoming {
-            let key = (record.source, record.id.clone());
+            let key = key(&record);
             match by_key.get_mut(&key) {
                 None => {
                     summary.added += 1;
@@ -90,7 +92,7 @@ impl AdvisoryDb {
         summary
     }
 
-    /// Every record, sorted by `(source, id)`.
+    /// Every record, sorted by `(source, document, id)`.
     pub fn records(&self) -> &[Record] {
         &self.records
     }
@@ -435,6 +437,7 @@ impl<'a> VulnView<'a> {
             "epss": self.epss(),
             "records": self.records().map(|r| serde_json::json!({
                 "source": r.source,
+                "document": r.document,
                 "id": r.id,
                 "aliases": r.aliases,
                 "modified": r.modified,

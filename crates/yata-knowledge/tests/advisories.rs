@@ -193,3 +193,15 @@ fn json_view_names_sources() {
     );
     assert_eq!(json["records"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn two_documents_on_one_id_are_two_records() {
+    let mut a = record(SourceKind::Csaf, "CVE-2021-1", &[]);
+    a.document = Some("https://vendor-a.example VA-2021-1".into());
+    let mut b = a.clone();
+    b.document = Some("https://vendor-b.example VB-77".into());
+    let db = AdvisoryDb::new(vec![a, b]);
+    assert_eq!(db.records().len(), 2);
+    assert_eq!(db.len(), 1);
+    assert_eq!(db.get(&id("CVE-2021-1")).unwrap().records().count(), 2);
+}

@@ -82,6 +82,12 @@ pub struct Record {
     /// The record's own id in its source (`PYSEC-2021-839`, `CVE-2021-44228`,
     /// a CSAF `tracking.id`, …). For KEV and EPSS, the CVE they describe.
     pub id: VulnId,
+    /// The document that holds the record, where one source has many
+    /// documents that may speak of the same id: a CSAF advisory
+    /// (`<publisher namespace> <tracking id>`). Records are keyed by
+    /// `(source, document, id)`, so two vendors' CSAF advisories on one CVE
+    /// are two records.
+    pub document: Option<String>,
     /// Ids the source says name the same vulnerability.
     pub aliases: BTreeSet<VulnId>,
     /// Ids the source says are related but not the same.
@@ -110,6 +116,7 @@ impl Record {
         Record {
             source,
             id,
+            document: None,
             aliases: BTreeSet::new(),
             related: BTreeSet::new(),
             published: None,
