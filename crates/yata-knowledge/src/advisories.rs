@@ -15,7 +15,10 @@
 //! vulnerabilities, ids and ordering whatever order they arrive in.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -37,8 +40,9 @@ pub struct AdvisoryDb {
     records: Vec<Record>,
     /// Sorted by id.
     vulns: Vec<Vulnerability>,
-    /// Every id and alias to its vulnerability.
-    by_id: HashMap<VulnId, u32>,
+    /// Every id and alias to its vulnerability: `(vulnerability, which id)`
+    /// pairs hashed by the id's text, so no id is stored twice.
+    by_id: HashTable<(u32, u32)>,
 }
 
 /// What [`AdvisoryDb::update`] did with the records it was given.
@@ -63,31 +67,39 @@ impl AdvisoryDb {
         db
     }
 
-    /// Adds or replaces records and merges again.
-    pub fn update(&mut self, incoming: Vec<Record>) -> UpdateSummary {
+    /// Adds or replaces records and merges again. The records are applied
+    /// in the order given: of several with one key, each is compared with the
+    /// one held before it.
+    pub fn update(&mut self, mut incoming: Vec<Record>) -> UpdateSummary {
         let mut summary = UpdateSummary::default();
-        type Key = (SourceKind, Option<String>, VulnId);
-        let key = |r: &Record| -> Key { (r.source, r.document.clone(), r.id.clone()) };
-        let mut by_key: BTreeMap<Key, Record> = std::mem::take(&mut self.records)
-            .into_iter()
-            .map(|r| (key(&r), r))
-            .collect();
-        for record in incoming {
-            let key = key(&record);
-            match by_key.get_mut(&key) {
+        // A stable sort keeps the given order within each key.
+        incoming.sort_by(|a, b| key_cmp(a, b));
+        let held = std::mem::take(&mut self.records);
+        let mut merged = Vec::with_capacity(held.len() + incoming.len());
+        let mut held = held.into_iter().peekable();
+        let mut incoming = incoming.into_iter().peekable();
+        while let Some(next) = incoming.next() {
+            // Everything held before this key stays as it is.
+            while held
+                .peek()
+                .is_some_and(|h| key_cmp(h, &next) == Ordering::Less)
+            {
+                merged.extend(held.next());
+            }
+            let mut current = match held.next_if(|h| key_cmp(h, &next) == Ordering::Equal) {
+                Some(h) => apply(&mut summary, h, next),
                 None => {
                     summary.added += 1;
-                    by_key.insert(key, record);
+                    next
                 }
-                Some(held) if *held == record => summary.unchanged += 1,
-                Some(held) if is_older(&record, held) => summary.stale += 1,
-                Some(held) => {
-                    summary.updated += 1;
-                    *held = record;
-                }
+            };
+            while let Some(same) = incoming.next_if(|r| key_cmp(r, &current) == Ordering::Equal) {
+                current = apply(&mut summary, current, same);
             }
+            merged.push(current);
         }
-        self.records = by_key.into_values().collect();
+        merged.extend(held);
+        self.records = merged;
         self.merge();
         summary
     }
@@ -117,7 +129,9 @@ impl AdvisoryDb {
 
     /// The vulnerability known by `id` (its own id or any alias).
     pub fn get(&self, id: &VulnId) -> Option<VulnView<'_>> {
-        let &i = self.by_id.get(id)?;
+        let &(i, _) = self.by_id.find(hash_id(id), |&(v, k)| {
+            self.vulns[v as usize].nth_id(k) == id
+        })?;
         Some(VulnView {
             db: self,
             vuln: &self.vulns[i as usize],
@@ -150,7 +164,8 @@ impl AdvisoryDb {
 
     /// Recomputes the vulnerabilities from the records (union-find over ids).
     fn merge(&mut self) {
-        let mut node: HashMap<&VulnId, u32> = HashMap::with_capacity(self.records.len() * 2);
+        let mut node: FxHashMap<&VulnId, u32> = FxHashMap::default();
+        node.reserve(self.records.len() * 2);
         let mut parent: Vec<u32> = Vec::with_capacity(self.records.len() * 2);
         let mut ids: Vec<&VulnId> = Vec::with_capacity(self.records.len() * 2);
         let mut record_nodes: Vec<u32> = Vec::with_capacity(self.records.len());
@@ -169,42 +184,76 @@ impl AdvisoryDb {
             }
             record_nodes.push(first.expect("a record has an id"));
         }
-        // Group ids and records by root.
-        let mut groups: HashMap<u32, (Vec<&VulnId>, Vec<u32>)> = HashMap::new();
-        for (n, id) in ids.iter().enumerate() {
-            let root = find(&mut parent, n as u32);
-            groups.entry(root).or_default().0.push(id);
+        // Group ids and records by root: sort (root, kind, index) triples and
+        // walk the runs, rather than allocating a map of vectors.
+        let mut members: Vec<(u32, bool, u32)> = Vec::with_capacity(ids.len() + record_nodes.len());
+        for n in 0..ids.len() as u32 {
+            members.push((find(&mut parent, n), false, n));
         }
         for (i, &n) in record_nodes.iter().enumerate() {
-            let root = find(&mut parent, n);
-            groups.entry(root).or_default().1.push(i as u32);
+            members.push((find(&mut parent, n), true, i as u32));
         }
-        let mut vulns: Vec<Vulnerability> = groups
-            .into_values()
-            .map(|(mut ids, mut records)| {
-                ids.sort_by(|a, b| canonical_order(a, b));
-                ids.dedup();
-                records.sort_unstable();
-                let id = ids[0].clone();
-                let aliases = ids[1..].iter().map(|a| (*a).clone()).collect();
-                Vulnerability {
-                    id,
-                    aliases,
-                    records,
-                }
-            })
-            .collect();
-        vulns.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut by_id = HashMap::with_capacity(ids.len());
+        members.sort_unstable();
+        let mut vulns: Vec<Vulnerability> = Vec::new();
+        let mut group_ids: Vec<&VulnId> = Vec::new();
+        for run in members.chunk_by(|a, b| a.0 == b.0) {
+            group_ids.clear();
+            group_ids.extend(run.iter().filter(|m| !m.1).map(|m| ids[m.2 as usize]));
+            group_ids.sort_by(|a, b| canonical_order(a, b));
+            let records = run.iter().filter(|m| m.1).map(|m| m.2).collect();
+            vulns.push(Vulnerability {
+                id: group_ids[0].clone(),
+                aliases: group_ids[1..].iter().map(|a| (*a).clone()).collect(),
+                records,
+            });
+        }
+        vulns.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let mut by_id = HashTable::with_capacity(ids.len());
         for (i, v) in vulns.iter().enumerate() {
-            by_id.insert(v.id.clone(), i as u32);
-            for a in &v.aliases {
-                by_id.insert(a.clone(), i as u32);
+            for k in 0..=v.aliases.len() as u32 {
+                let entry = (i as u32, k);
+                by_id.insert_unique(hash_id(v.nth_id(k)), entry, |&(v, k)| {
+                    hash_id(vulns[v as usize].nth_id(k))
+                });
             }
         }
         self.vulns = vulns;
         self.by_id = by_id;
     }
+}
+
+/// Orders records by their key, `(source, document, id)`.
+fn key_cmp(a: &Record, b: &Record) -> Ordering {
+    (a.source, &a.document, &a.id).cmp(&(b.source, &b.document, &b.id))
+}
+
+/// Applies `incoming` over `held` (same key), counting what happened.
+fn apply(summary: &mut UpdateSummary, held: Record, incoming: Record) -> Record {
+    if held == incoming {
+        summary.unchanged += 1;
+        held
+    } else if is_older(&incoming, &held) {
+        summary.stale += 1;
+        held
+    } else {
+        summary.updated += 1;
+        incoming
+    }
+}
+
+impl Vulnerability {
+    /// The id (`0`) or the `k`th alias (`k` ≥ 1).
+    fn nth_id(&self, k: u32) -> &VulnId {
+        match k {
+            0 => &self.id,
+            k => &self.aliases[k as usize - 1],
+        }
+    }
+}
+
+fn hash_id(id: &VulnId) -> u64 {
+    use std::hash::BuildHasher;
+    FxBuildHasher.hash_one(id.as_str())
 }
 
 fn find(parent: &mut [u32], mut n: u32) -> u32 {

@@ -33,10 +33,15 @@ pub enum SnapshotError {
     Encode(postcard::Error),
 }
 
+/// Records per chunk: chunks are decoded in parallel.
+const CHUNK: usize = 2048;
+
 #[derive(Serialize, Deserialize)]
-struct Body {
+struct Body<'a> {
     created: Timestamp,
-    records: Vec<Record>,
+    /// Each chunk is the postcard encoding of a `Vec<Record>`.
+    #[serde(borrow)]
+    chunks: Vec<&'a [u8]>,
 }
 
 /// A decoded snapshot.
@@ -48,23 +53,32 @@ pub struct Snapshot {
 
 /// Encodes the records of `db`, stamped with `created`.
 pub fn encode(db: &AdvisoryDb, created: Timestamp) -> Result<Vec<u8>, SnapshotError> {
-    #[derive(Serialize)]
-    struct BodyRef<'a> {
-        created: Timestamp,
-        records: &'a [Record],
-    }
-    let mut out = Vec::with_capacity(1 << 20);
+    let chunks = db
+        .records()
+        .chunks(CHUNK)
+        .map(|c| postcard::to_stdvec(c).map_err(SnapshotError::Encode))
+        .collect::<Result<Vec<Vec<u8>>, _>>()?;
+    let body = Body {
+        created,
+        chunks: chunks.iter().map(Vec::as_slice).collect(),
+    };
+    let mut out = Vec::with_capacity(chunks.iter().map(Vec::len).sum::<usize>() + 1024);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    let body = BodyRef {
-        created,
-        records: db.records(),
-    };
     postcard::to_extend(&body, out).map_err(SnapshotError::Encode)
 }
 
 /// Decodes a snapshot and merges its records.
 pub fn decode(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
+    let (created, records) = decode_records(bytes)?;
+    Ok(Snapshot {
+        created,
+        db: AdvisoryDb::new(records),
+    })
+}
+
+/// Decodes a snapshot's records without merging them, using every core.
+pub fn decode_records(bytes: &[u8]) -> Result<(Timestamp, Vec<Record>), SnapshotError> {
     let rest = bytes
         .strip_prefix(MAGIC)
         .ok_or(SnapshotError::NotASnapshot)?;
@@ -75,15 +89,43 @@ pub fn decode(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     if found != FORMAT_VERSION {
         return Err(SnapshotError::Version { found });
     }
-    let (body, trailing): (Body, &[u8]) =
+    let (body, trailing): (Body<'_>, &[u8]) =
         postcard::take_from_bytes(body).map_err(SnapshotError::Corrupt)?;
     if !trailing.is_empty() {
         return Err(SnapshotError::Corrupt(
             postcard::Error::DeserializeBadEncoding,
         ));
     }
-    Ok(Snapshot {
-        created: body.created,
-        db: AdvisoryDb::new(body.records),
-    })
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_thread = body.chunks.len().div_ceil(threads).max(1);
+    let decoded: Vec<Result<Vec<Record>, SnapshotError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = body
+            .chunks
+            .chunks(per_thread)
+            .map(|group| {
+                scope.spawn(move || {
+                    let mut records = Vec::with_capacity(group.len() * CHUNK);
+                    for chunk in group {
+                        let part: Vec<Record> =
+                            postcard::from_bytes(chunk).map_err(SnapshotError::Corrupt)?;
+                        records.extend(part);
+                    }
+                    Ok(records)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or(Err(SnapshotError::Corrupt(
+                    postcard::Error::DeserializeBadEncoding,
+                )))
+            })
+            .collect()
+    });
+    let mut records = Vec::new();
+    for part in decoded {
+        records.extend(part?);
+    }
+    Ok((body.created, records))
 }
