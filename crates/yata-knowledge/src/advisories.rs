@@ -73,7 +73,7 @@ impl AdvisoryDb {
     pub fn update(&mut self, mut incoming: Vec<Record>) -> UpdateSummary {
         let mut summary = UpdateSummary::default();
         // A stable sort keeps the given order within each key.
-        incoming.sort_by(|a, b| key_cmp(a, b));
+        incoming.sort_by(key_cmp);
         let held = std::mem::take(&mut self.records);
         let mut merged = Vec::with_capacity(held.len() + incoming.len());
         let mut held = held.into_iter().peekable();
