@@ -461,6 +461,10 @@ impl<'a> VulnView<'a> {
                         if let serde_json::Value::Object(m) = &mut v {
                             m.insert("source".into(), r.source.as_str().into());
                             m.insert("record".into(), r.id.as_str().into());
+                            m.insert(
+                                "as_of".into(),
+                                serde_json::to_value(r.modified).unwrap_or_default(),
+                            );
                         }
                         v
                     })
@@ -509,12 +513,14 @@ mod erased {
     }
 }
 
-/// A fact with the source and record that stated it.
+/// A fact with the source and record that stated it, and when the source
+/// last changed that record.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Sourced<'a, T> {
     pub value: T,
     pub source: SourceKind,
     pub record: &'a VulnId,
+    pub as_of: Option<Timestamp>,
 }
 
 impl<'a, T> Sourced<'a, T> {
@@ -523,6 +529,7 @@ impl<'a, T> Sourced<'a, T> {
             value,
             source: record.source,
             record: &record.id,
+            as_of: record.modified,
         }
     }
 }

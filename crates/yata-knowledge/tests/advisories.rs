@@ -180,6 +180,7 @@ fn json_view_names_sources() {
     let mut a = record(SourceKind::Osv, "PYSEC-1", &["CVE-2021-1"]);
     a.packages = vec![package("PyPI", "x")];
     a.cwes.insert("CWE-79".into());
+    a.modified = Some("2024-05-01T00:00:00Z".parse().unwrap());
     let mut b = record(SourceKind::Cve5, "CVE-2021-1", &[]);
     b.cwes.insert("CWE-79".into());
     let db = AdvisoryDb::new(vec![a, b]);
@@ -187,6 +188,7 @@ fn json_view_names_sources() {
     assert_eq!(json["id"], "CVE-2021-1");
     assert_eq!(json["packages"][0]["source"], "osv");
     assert_eq!(json["packages"][0]["record"], "PYSEC-1");
+    assert_eq!(json["packages"][0]["as_of"], "2024-05-01T00:00:00Z");
     assert_eq!(
         json["cwes"][0],
         serde_json::json!({"id": "CWE-79", "sources": ["cve5", "osv"]})
