@@ -6,6 +6,7 @@
 
 pub mod advisory;
 mod id;
+pub mod inventory;
 
 pub use advisory::*;
 pub use id::{VulnId, VulnIdError};
