@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod cmd_cpe;
 mod cmd_csaf;
 mod cmd_feed;
+mod cmd_inventory;
 mod cmd_purl;
 mod cmd_version;
 
@@ -41,6 +42,9 @@ enum Command {
     /// Advisory feeds: import into a snapshot, statistics.
     #[command(subcommand)]
     Feed(cmd_feed::FeedCommand),
+    /// Inventories: SBOMs, lockfiles, package databases, asset registers.
+    #[command(subcommand)]
+    Inventory(cmd_inventory::InventoryCommand),
     /// Vulnerabilities in a snapshot.
     #[command(subcommand)]
     Vuln(VulnCommand),
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         },
         Command::Feed(cmd) => cmd_feed::run(cmd),
         Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args),
+        Command::Inventory(cmd) => cmd_inventory::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -160,7 +160,6 @@ impl Default for Limits {
 
 /// A document that cannot be read: where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{format}: {path}: {message}")]
 #[non_exhaustive]
 pub struct InventoryError {
     pub format: &'static str,
@@ -168,6 +167,16 @@ pub struct InventoryError {
     /// whole document.
     pub path: String,
     pub message: String,
+}
+
+impl fmt::Display for InventoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.format, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.format, self.path, self.message)
+        }
+    }
 }
 
 impl InventoryError {

@@ -1,0 +1,127 @@
+//! `yata inventory parse`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use yata_inventory::{Format, Inventory, Limits};
+
+use crate::Failure;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum InventoryCommand {
+    /// Read an inventory (SBOM, lockfile, package database, asset register)
+    /// and print its components and products as JSON.
+    Parse(ParseArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ParseArgs {
+    file: PathBuf,
+    /// Read the file as this format instead of detecting it.
+    #[arg(long, value_parser = parse_format)]
+    format: Option<Format>,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+pub(crate) fn run(cmd: InventoryCommand) -> Result<(), Failure> {
+    match cmd {
+        InventoryCommand::Parse(args) => {
+            let inventory = read(&args.file, args.format)?;
+            let out = ParseOutput::from(&inventory);
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, &out)
+                .map_err(|e| Failure::Other(e.into()))?;
+            use std::io::Write;
+            writeln!(stdout)?;
+            Ok(())
+        }
+    }
+}
+
+/// Reads and parses `file`; unreadable files, unknown formats and documents
+/// that cannot be parsed are bad input.
+pub(crate) fn read(file: &std::path::Path, format: Option<Format>) -> Result<Inventory, Failure> {
+    let bytes =
+        std::fs::read(file).map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
+    let name = file.to_string_lossy();
+    let format = format
+        .or_else(|| yata_inventory::detect(&name, &bytes))
+        .ok_or_else(|| {
+            Failure::BadInput(format!(
+                "{}: unknown inventory format (use --format)",
+                file.display()
+            ))
+        })?;
+    yata_inventory::parse(format, &bytes, &Limits::default())
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))
+}
+
+/// The `yata inventory parse` JSON: what scripts outside the project read.
+#[derive(Serialize)]
+struct ParseOutput<'a> {
+    format: &'a str,
+    spec_version: Option<&'a str>,
+    components: Vec<ComponentOut<'a>>,
+    products: Vec<ProductOut<'a>>,
+    warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ComponentOut<'a> {
+    purl: Option<&'a str>,
+    name: &'a str,
+    version: Option<&'a str>,
+    ecosystem: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ProductOut<'a> {
+    vendor: Option<&'a str>,
+    product: &'a str,
+    version: Option<&'a str>,
+    cpe: Option<&'a str>,
+}
+
+impl<'a> From<&'a Inventory> for ParseOutput<'a> {
+    fn from(inv: &'a Inventory) -> Self {
+        ParseOutput {
+            format: &inv.document.format,
+            spec_version: inv.document.spec_version.as_deref(),
+            components: inv
+                .components
+                .iter()
+                .map(|c| ComponentOut {
+                    purl: c.purl.as_deref(),
+                    name: &c.name,
+                    version: c.version.as_deref(),
+                    ecosystem: c.ecosystem.as_deref(),
+                })
+                .collect(),
+            products: inv
+                .products
+                .iter()
+                .map(|p| ProductOut {
+                    vendor: p.vendor.as_deref(),
+                    product: &p.product,
+                    version: p.version.as_deref(),
+                    cpe: p.cpe.as_deref(),
+                })
+                .collect(),
+            warnings: inv
+                .warnings
+                .iter()
+                .map(|w| {
+                    if w.path.is_empty() {
+                        w.message.clone()
+                    } else {
+                        format!("{}: {}", w.path, w.message)
+                    }
+                })
+                .collect(),
+        }
+    }
+}
