@@ -1,4 +1,4 @@
-//! `yata inventory parse`.
+//! `yata inventory parse` and `yata inventory scan-rootfs`.
 
 use std::path::PathBuf;
 
@@ -13,6 +13,15 @@ pub(crate) enum InventoryCommand {
     /// Read an inventory (SBOM, lockfile, package database, asset register)
     /// and print its components and products as JSON.
     Parse(ParseArgs),
+    /// Read the package databases of a root filesystem (dpkg, apk) and its
+    /// os-release, naming the distribution ecosystem exactly (`Debian:12`,
+    /// `Alpine:v3.20`); prints the same JSON as `parse`.
+    ScanRootfs(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -28,18 +37,19 @@ fn parse_format(s: &str) -> Result<Format, String> {
 }
 
 pub(crate) fn run(cmd: InventoryCommand) -> Result<(), Failure> {
-    match cmd {
-        InventoryCommand::Parse(args) => {
-            let inventory = read(&args.file, args.format)?;
-            let out = ParseOutput::from(&inventory);
-            let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut stdout, &out)
-                .map_err(|e| Failure::Other(e.into()))?;
-            use std::io::Write;
-            writeln!(stdout)?;
-            Ok(())
+    let inventory = match cmd {
+        InventoryCommand::Parse(args) => read(&args.file, args.format)?,
+        InventoryCommand::ScanRootfs(args) => {
+            yata_inventory::os::scan_rootfs(&args.dir, &Limits::default())
+                .map_err(|e| Failure::BadInput(format!("{}: {e}", args.dir.display())))?
         }
-    }
+    };
+    let out = ParseOutput::from(&inventory);
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, &out).map_err(|e| Failure::Other(e.into()))?;
+    use std::io::Write;
+    writeln!(stdout)?;
+    Ok(())
 }
 
 /// Reads and parses `file`; unreadable files, unknown formats and documents
