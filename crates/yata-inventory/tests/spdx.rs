@@ -384,3 +384,278 @@ fn tag_value() {
         "#,
     );
 }
+
+/// `TAG_VALUE` as JSON.
+const JSON: &str = r#"{
+  "spdxVersion": "SPDX-2.3",
+  "dataLicense": "CC0-1.0",
+  "SPDXID": "SPDXRef-DOCUMENT",
+  "name": "demo",
+  "documentNamespace": "https://example.com/demo-1",
+  "comment": "Two lines,\nPackageName: not-a-package",
+  "creationInfo": {
+    "creators": ["Tool: demo-tool-1.0", "Organization: ACME"],
+    "created": "2024-01-02T03:04:05Z"
+  },
+  "packages": [
+    {
+      "name": "app", "SPDXID": "SPDXRef-app", "versionInfo": "1.0",
+      "supplier": "Organization: ACME (ops@acme.example)",
+      "downloadLocation": "NOASSERTION", "primaryPackagePurpose": "APPLICATION",
+      "licenseConcluded": "NOASSERTION", "licenseDeclared": "Apache-2.0",
+      "checksums": [{"algorithm": "SHA256", "checksumValue": "ABCDEF"}],
+      "externalRefs": [{"referenceCategory": "SECURITY", "referenceType": "cpe23Type",
+        "referenceLocator": "cpe:2.3:a:acme:app:1.0:*:*:*:*:*:*:*"}]
+    },
+    {
+      "name": "left-pad", "SPDXID": "SPDXRef-left-pad", "versionInfo": "NONE",
+      "licenseConcluded": "MIT", "licenseDeclared": "MIT",
+      "externalRefs": [
+        {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+         "referenceLocator": "pkg:NPM/%40scope/left-pad@1.3.0"},
+        {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+         "referenceLocator": "pkg:npm/other@2"}
+      ]
+    },
+    {
+      "name": "bash", "SPDXID": "SPDXRef-bash", "versionInfo": "5.2-1",
+      "externalRefs": [
+        {"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+         "referenceLocator": "pkg:deb/debian/bash@5.2-1?distro=debian-12"},
+        {"referenceCategory": "SECURITY", "referenceType": "cpe22Type",
+         "referenceLocator": "cpe:/a:gnu:bash:5.2"}
+      ]
+    },
+    {
+      "name": "broken", "SPDXID": "SPDXRef-broken",
+      "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+        "referenceLocator": "not-a-purl"}]
+    }
+  ],
+  "files": [{"fileName": "./main.c", "SPDXID": "SPDXRef-main"}],
+  "documentDescribes": ["SPDXRef-app"],
+  "relationships": [
+    {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-bash"},
+    {"spdxElementId": "SPDXRef-app", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-left-pad"},
+    {"spdxElementId": "SPDXRef-bash", "relationshipType": "DEPENDENCY_OF", "relatedSpdxElement": "SPDXRef-app",
+     "comment": "reversed\nover two lines"},
+    {"spdxElementId": "SPDXRef-app", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-main"},
+    {"spdxElementId": "SPDXRef-app", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-left-pad"},
+    {"spdxElementId": "SPDXRef-broken", "relationshipType": "TEST_DEPENDENCY_OF", "relatedSpdxElement": "SPDXRef-left-pad"},
+    {"spdxElementId": "SPDXRef-app", "relationshipType": "GENERATED_FROM", "relatedSpdxElement": "SPDXRef-bash"},
+    {"spdxElementId": "SPDXRef-app", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "NONE"},
+    {"spdxElementId": "SPDXRef-app", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "DocumentRef-other:SPDXRef-x"}
+  ]
+}"#;
+
+#[test]
+fn json_and_tag_value_agree() {
+    let limits = Limits::default();
+    let mut tv = parse(Format::SpdxTagValue, TAG_VALUE.as_bytes(), &limits).unwrap();
+    let mut json = parse(Format::SpdxJson, JSON.as_bytes(), &limits).unwrap();
+    assert_eq!(
+        json.warnings,
+        [yata_model::inventory::Warning {
+            path: "/packages/3/externalRefs/0/referenceLocator".to_owned(),
+            message: r#"invalid purl "not-a-purl": purl: missing required scheme "pkg:""#
+                .to_owned()
+        }]
+    );
+    assert_eq!(json.document.format, "spdx-json");
+    // `documentDescribes` stands for the first DESCRIBES; JSON has one
+    // relationship less.
+    assert_eq!(
+        json.document.metadata.remove("relationships").as_deref(),
+        Some("9")
+    );
+    tv.document.metadata.remove("relationships");
+    for inv in [&mut tv, &mut json] {
+        inv.warnings.clear();
+        inv.document.format.clear();
+        inv.document.digest.clear();
+    }
+    assert_eq!(tv, json);
+}
+
+#[test]
+fn tag_value_edge_cases() {
+    // A one-line <text>, a package-less document, DESCRIBED_BY, lower-case
+    // relationship types, a bad line and a package tag outside a package.
+    check(
+        Format::SpdxTagValue,
+        "SPDXVersion: SPDX-2.2\nDocumentName: <text>one line</text>\nthis is no tag\n\
+         PackageVersion: 1\nPackageName: a\nSPDXID: SPDXRef-a\nPackageVersion: NOASSERTION\n\
+         PackageLicenseDeclared: NONE\nPackageSupplier: NOASSERTION\n\
+         PackageName: b\nSPDXID: SPDXRef-b\nRelationship: SPDXRef-b described_by SPDXRef-DOCUMENT\n\
+         Relationship: SPDXRef-b depends_on SPDXRef-a\nRelationship: SPDXRef-a\nCreated: yesterday\n",
+        r#"
+        document spdx-tag-value Some("SPDX-2.2") name=Some("one line") created=None tools=[]
+          dependency_edges=1
+          describes=SPDXRef-b
+          files=0
+          packages=2
+          relationships=2
+        subject Some("SPDXRef-b")
+        component Some("SPDXRef-a") "a" None
+        component Some("SPDXRef-b") "b" None
+        SPDXRef-b -> SPDXRef-a
+        warning line 3: expected `Tag: value`
+        warning line 4: PackageVersion outside a package; ignored
+        warning line 14: expected `Relationship: <id> <TYPE> <id>`
+        warning line 15: invalid created time "yesterday": failed to parse four digit integer as year: invalid digit, expected 0-9 but got y
+        "#,
+    );
+}
+
+#[test]
+fn errors_are_located() {
+    check_err(
+        Format::SpdxTagValue,
+        "SPDXVersion: SPDX-2.3\nPackageName: a\nPackageComment: <text>never\nclosed\n",
+        "spdx-tag-value: line 3: PackageComment: <text> without </text>",
+    );
+    check_err(
+        Format::SpdxTagValue,
+        "PackageName: a\n",
+        "spdx-tag-value: : no SPDXVersion: not an SPDX tag-value document",
+    );
+    check_err(
+        Format::SpdxJson,
+        r#"{"packages": []}"#,
+        "spdx-json: /spdxVersion: missing: not an SPDX 2 document",
+    );
+    check_err(
+        Format::SpdxJson,
+        "[1]",
+        "spdx-json: : expected a JSON object",
+    );
+    check_err(
+        Format::SpdxJson,
+        "{\"spdxVersion\": ",
+        "spdx-json: : EOF while parsing a value at line 1 column 16",
+    );
+    check_err(
+        Format::Spdx3,
+        r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}"#,
+        "spdx3-jsonld: /@graph: missing: not an SPDX 3 JSON-LD document",
+    );
+    let limits = Limits {
+        max_components: 1,
+        ..Limits::default()
+    };
+    let two = "SPDXVersion: SPDX-2.3\nPackageName: a\nPackageName: b\n";
+    let err = parse(Format::SpdxTagValue, two.as_bytes(), &limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "spdx-tag-value: line 3: more packages than the limit of 1"
+    );
+}
+
+#[test]
+fn json_type_errors_are_warnings() {
+    check(
+        Format::SpdxJson,
+        r#"{"spdxVersion": "SPDX-2.3", "name": 7, "creationInfo": {"created": "2024-01-02T03:04:05Z"},
+            "packages": [3, {"SPDXID": "SPDXRef-x", "versionInfo": ["1"],
+              "checksums": [{"algorithm": "SHA1"}], "externalRefs": {}}],
+            "relationships": [{"spdxElementId": "SPDXRef-x"}]}"#,
+        r#"
+        document spdx-json Some("SPDX-2.3") name=None created=Some("2024-01-02T03:04:05Z") tools=[]
+          dependency_edges=0
+          files=0
+          packages=1
+          relationships=0
+        component Some("SPDXRef-x") "" None
+        warning /name: expected a string
+        warning /packages/0: expected an object
+        warning /packages/1/versionInfo: expected a string
+        warning /packages/1/checksums/0: checksum lacks algorithm or checksumValue
+        warning /packages/1/externalRefs: expected an array
+        warning /relationships/0: relationship lacks an element, a type or a related element
+        warning /packages/1: package has no name
+        "#,
+    );
+}
+
+#[test]
+fn spdx3() {
+    check(
+        Format::Spdx3,
+        r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": [
+          {"@id": "_:ci", "type": "CreationInfo", "specVersion": "3.0.1",
+           "created": "2024-05-06T07:08:09Z", "createdBy": ["urn:acme"], "createdUsing": ["urn:tool"]},
+          {"spdxId": "urn:acme", "type": "Organization", "name": "ACME", "creationInfo": "_:ci"},
+          {"spdxId": "urn:tool", "type": "Tool", "name": "maker-2", "creationInfo": "_:ci"},
+          {"spdxId": "urn:doc", "type": "SpdxDocument", "name": "demo3", "creationInfo": "_:ci",
+           "rootElement": ["urn:sbom"]},
+          {"spdxId": "urn:sbom", "type": "software_Sbom", "creationInfo": "_:ci", "rootElement": ["urn:app"]},
+          {"spdxId": "urn:app", "type": "software_Package", "name": "app", "software_packageVersion": "2.0",
+           "software_primaryPurpose": "operatingSystem", "suppliedBy": "urn:acme",
+           "externalIdentifier": [
+             {"type": "ExternalIdentifier", "externalIdentifierType": "cpe22", "identifier": "cpe:/a:acme:app:2.0"},
+             {"type": "ExternalIdentifier", "externalIdentifierType": "cpe23", "identifier": "cpe:2.3:a:acme:app:2.0:*:*:*:*:*:*:*"}],
+           "verifiedUsing": [{"type": "Hash", "algorithm": "sha256", "hashValue": "AB12"},
+                             {"type": "PackageVerificationCode", "algorithm": "sha1", "hashValue": "ff"}]},
+          {"spdxId": "urn:lib", "type": "software_Package", "name": "serde",
+           "software_packageUrl": "pkg:cargo/serde@1.0.0",
+           "externalIdentifier": [{"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl",
+             "identifier": "pkg:cargo/ignored@9"}]},
+          {"spdxId": "urn:bad", "type": "software_Package", "name": "bad",
+           "externalIdentifier": [{"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl",
+             "identifier": "pkg:"}]},
+          {"spdxId": "urn:file", "type": "software_File", "name": "main.rs"},
+          {"spdxId": "urn:lic", "type": "simplelicensing_LicenseExpression",
+           "simplelicensing_licenseExpression": "MIT OR Apache-2.0"},
+          {"spdxId": "urn:r1", "type": "Relationship", "relationshipType": "hasDeclaredLicense",
+           "from": "urn:lib", "to": ["urn:lic"]},
+          {"spdxId": "urn:r2", "type": "Relationship", "relationshipType": "hasConcludedLicense",
+           "from": "urn:lib", "to": ["https://spdx.org/rdf/3.0.1/terms/Expanded/NoAssertionLicense"]},
+          {"spdxId": "urn:r3", "type": "LifecycleScopedRelationship", "relationshipType": "dependsOn",
+           "scope": "runtime", "from": "urn:app", "to": ["urn:lib", "urn:bad", "urn:file"]},
+          {"spdxId": "urn:r4", "type": "Relationship", "relationshipType": "contains",
+           "from": "urn:lib", "to": ["urn:file"]},
+          {"spdxId": "urn:r5", "type": "Relationship", "relationshipType": "describes",
+           "from": "urn:doc", "to": ["urn:bad"]},
+          {"spdxId": "urn:r6", "type": "Relationship", "relationshipType": "generates",
+           "from": "urn:bad", "to": ["urn:app"]},
+          {"type": "Relationship", "relationshipType": "dependsOn", "to": ["urn:app"]}
+        ]}"#,
+        r#"
+        document spdx3-jsonld Some("3.0.1") name=Some("demo3") created=Some("2024-05-06T07:08:09Z") tools=["maker-2"]
+          creators=ACME
+          dependency_edges=2
+          describes=urn:app urn:bad
+          document_id=urn:doc
+          files=1
+          packages=3
+          relationships=7
+        subject Some("urn:app")
+        component Some("urn:app") "app" Some("2.0")
+          cpe=cpe:2.3:a:acme:app:2.0:*:*:*:*:*:*:*
+          kind=operating-system
+          supplier=ACME
+          sha256=ab12
+        component Some("urn:lib") "serde" None
+          purl=pkg:cargo/serde@1.0.0
+          ecosystem=crates.io
+          licenses=["MIT OR Apache-2.0"]
+        component Some("urn:bad") "bad" None
+        urn:app -> urn:lib urn:bad
+        warning /@graph/16/from: relationship without from
+        warning /@graph/7/externalIdentifier/0/identifier: invalid purl "pkg:": purl: type: missing
+        "#,
+    );
+}
+
+#[test]
+fn detects_spdx() {
+    assert_eq!(
+        detect("x.spdx", TAG_VALUE.as_bytes()),
+        Some(Format::SpdxTagValue)
+    );
+    assert_eq!(detect("x.json", JSON.as_bytes()), Some(Format::SpdxJson));
+    let sorted = br#"{"SPDXID": "SPDXRef-DOCUMENT", "files": []}"#;
+    assert_eq!(detect("x.json", sorted), Some(Format::SpdxJson));
+    let v3 = br#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#;
+    assert_eq!(detect("x.json", v3), Some(Format::Spdx3));
+}
