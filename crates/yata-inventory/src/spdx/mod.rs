@@ -29,7 +29,7 @@ mod json;
 mod tagvalue;
 mod v3;
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 use yata_model::inventory::{Component, Dependency, Hash, SourceDocument};
 use yata_purl::Purl;
@@ -204,18 +204,20 @@ fn push_license(c: &mut Component, l: Option<&str>) {
 #[derive(Debug, Default)]
 struct Edges {
     order: Vec<String>,
-    to: BTreeMap<String, Vec<String>>,
+    to: HashMap<String, Vec<String>>,
+    seen: HashSet<(String, String)>,
 }
 
 impl Edges {
     fn add(&mut self, from: &str, to: &str) {
+        if !self.seen.insert((from.to_owned(), to.to_owned())) {
+            return;
+        }
         let targets = self.to.entry(from.to_owned()).or_insert_with(|| {
             self.order.push(from.to_owned());
             Vec::new()
         });
-        if !targets.iter().any(|t| t == to) {
-            targets.push(to.to_owned());
-        }
+        targets.push(to.to_owned());
     }
 
     fn count(&self) -> usize {
@@ -235,32 +237,21 @@ impl Edges {
 
 /// Sets the subject from the described component ids and notes them all.
 fn set_subject(inv: &mut Inventory, described: &[String]) {
-    let mut described_packages = Vec::new();
-    for id in described {
-        if described_packages.contains(&id) {
-            continue;
-        }
-        if inv.components.iter().any(|c| c.id.as_ref() == Some(id)) {
-            described_packages.push(id);
-        }
-    }
-    if let Some(first) = described_packages.first() {
-        inv.subject = inv
-            .components
-            .iter()
-            .find(|c| c.id.as_ref() == Some(*first))
-            .cloned();
-    }
-    if !described.is_empty() {
-        let mut all: Vec<&str> = Vec::new();
-        for d in described {
-            if !all.contains(&d.as_str()) {
-                all.push(d);
-            }
-        }
-        inv.document
-            .metadata
-            .insert("describes".to_owned(), all.join(" "));
+    let mut seen = HashSet::new();
+    let all: Vec<&str> = described
+        .iter()
+        .map(String::as_str)
+        .filter(|d| seen.insert(*d))
+        .collect();
+    let by_id: HashMap<&str, &Component> = inv
+        .components
+        .iter()
+        .filter_map(|c| Some((c.id.as_deref()?, c)))
+        .collect();
+    inv.subject = all.iter().find_map(|d| by_id.get(d)).map(|c| (*c).clone());
+    if !all.is_empty() {
+        let all = all.join(" ");
+        inv.document.metadata.insert("describes".to_owned(), all);
     }
 }
 
@@ -315,7 +306,12 @@ fn build_v2(
         inv.components.push(component_v2(p, &mut warnings));
     }
 
-    let is_package = |id: &str| inv.components.iter().any(|c| c.id.as_deref() == Some(id));
+    let ids: HashSet<&str> = inv
+        .components
+        .iter()
+        .filter_map(|c| c.id.as_deref())
+        .collect();
+    let is_package = |id: &str| ids.contains(id);
     let mut described = doc.describes;
     let mut edges = Edges::default();
     for r in &doc.relationships {
@@ -336,6 +332,7 @@ fn build_v2(
             }
         }
     }
+    drop(ids);
     let meta = &mut inv.document.metadata;
     meta.insert(
         "relationships".to_owned(),

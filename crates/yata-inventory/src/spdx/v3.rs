@@ -6,7 +6,7 @@
 //! `software_packageVersion`, …), which is what the specification's
 //! serialisation uses; other JSON-LD shapes are not expanded.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 use yata_model::inventory::{Component, Hash, SourceDocument};
@@ -206,7 +206,12 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Inventory, Inventory
         inv.components.push(c);
     }
 
-    let is_component = |r: &str| inv.components.iter().any(|c| c.id.as_deref() == Some(r));
+    let ids: HashSet<&str> = inv
+        .components
+        .iter()
+        .filter_map(|c| c.id.as_deref())
+        .collect();
+    let is_component = |r: &str| ids.contains(r);
     let mut described: Vec<String> = Vec::new();
     let mut roots: Vec<&str> = spdx_doc
         .map(|(_, d)| refs(d, "rootElement"))
@@ -247,6 +252,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Inventory, Inventory
             }
         }
     }
+    drop(ids);
     let meta = &mut inv.document.metadata;
     meta.insert("relationships".to_owned(), relationships.len().to_string());
     meta.insert("dependency_edges".to_owned(), edges.count().to_string());
