@@ -260,6 +260,12 @@ pub fn detect(name: &str, bytes: &[u8]) -> Option<Format> {
         if head.contains("spdx.org/rdf/3") || head.contains("\"@graph\"") {
             return Some(Format::Spdx3);
         }
+        // SPDX 2 JSON whose writer sorts keys puts `spdxVersion` after the
+        // files and packages, beyond the head; their `SPDXID` keys (SPDX 3
+        // writes `spdxId`) come first.
+        if head.contains("\"SPDXID\"") {
+            return Some(Format::SpdxJson);
+        }
         return None;
     }
     if head.starts_with('<') {
