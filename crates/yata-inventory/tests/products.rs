@@ -104,7 +104,7 @@ fn csv_bad_rows_are_located_errors() {
         "product-csv: row 1: internet exposed: unknown value \"たぶん\" (expected yes, no, true, false, 1, 0, はい, いいえ, あり, なし, ○, ×)"
     );
     assert!(err("name,version\nx,1\n").starts_with("product-csv: header: no product column"));
-    assert_eq!(err(""), "product-csv: : no header row");
+    assert_eq!(err(""), "product-csv: no header row");
     // Not UTF-8 and not Shift_JIS either.
     let e = products::parse(
         Format::ProductCsv,
