@@ -517,7 +517,7 @@ fn errors_are_located() {
     check_err(
         Format::SpdxTagValue,
         "PackageName: a\n",
-        "spdx-tag-value: : no SPDXVersion: not an SPDX tag-value document",
+        "spdx-tag-value: no SPDXVersion: not an SPDX tag-value document",
     );
     check_err(
         Format::SpdxJson,
@@ -527,12 +527,12 @@ fn errors_are_located() {
     check_err(
         Format::SpdxJson,
         "[1]",
-        "spdx-json: : expected a JSON object",
+        "spdx-json: expected a JSON object",
     );
     check_err(
         Format::SpdxJson,
         "{\"spdxVersion\": ",
-        "spdx-json: : EOF while parsing a value at line 1 column 16",
+        "spdx-json: EOF while parsing a value at line 1 column 16",
     );
     check_err(
         Format::Spdx3,
