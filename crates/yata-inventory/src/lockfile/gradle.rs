@@ -1,0 +1,8 @@
+use crate::{Format, Inventory, InventoryError, Limits};
+pub fn parse(_bytes: &[u8], _limits: &Limits) -> Result<Inventory, InventoryError> {
+    Err(InventoryError::new(
+        Format::GradleLockfile,
+        "",
+        "not implemented yet",
+    ))
+}
