@@ -167,10 +167,6 @@ impl Builder {
         Ok(true)
     }
 
-    pub fn has(&self, id: &str) -> bool {
-        self.ids.contains(id)
-    }
-
     pub fn warn(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.inv.warn(path, message);
     }

@@ -23,8 +23,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
     let mut toolchain: Option<String> = None;
     // (path, version, indirect, line)
     let mut requires: Vec<(String, String, bool, usize)> = Vec::new();
-    // (old path, old version or any) → (new path, new version or local)
-    let mut replaces: Vec<(String, Option<String>, String, Option<String>, usize)> = Vec::new();
+    let mut replaces: Vec<Replace> = Vec::new();
     let mut excludes: Vec<String> = Vec::new();
     let mut block: Option<(String, usize)> = None;
 
@@ -99,8 +98,13 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                     }
                 };
                 match new {
-                    [p] => replaces.push((old.0, old.1, p.clone(), None, n)),
-                    [p, v] => replaces.push((old.0, old.1, p.clone(), Some(v.clone()), n)),
+                    [p] | [p, _] => replaces.push(Replace {
+                        old: old.0,
+                        old_version: old.1,
+                        new: p.clone(),
+                        new_version: new.get(1).cloned(),
+                        line: n,
+                    }),
                     _ => b.warn(
                         format!("line {n}"),
                         "replace: bad module on the right of =>; skipped",
@@ -142,11 +146,20 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         // A replacement of this exact version wins over one of any version.
         let rep = replaces
             .iter()
-            .filter(|r| r.0 == path && r.1.as_deref().is_none_or(|v| v == version))
-            .max_by_key(|r| r.1.is_some());
+            .filter(|r| r.old == path && r.old_version.as_deref().is_none_or(|v| v == version))
+            .max_by_key(|r| r.old_version.is_some());
         let c = match rep {
-            Some((_, _, new, Some(new_v), _)) => go_module(new, Some(new_v)),
-            Some((_, _, new, None, rn)) => {
+            Some(Replace {
+                new,
+                new_version: Some(new_v),
+                ..
+            }) => go_module(new, Some(new_v)),
+            Some(Replace {
+                new,
+                new_version: None,
+                line: rn,
+                ..
+            }) => {
                 b.warn(
                     format!("line {n}"),
                     format!(
@@ -180,6 +193,17 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         b.edges(s, direct);
     }
     Ok(b.finish())
+}
+
+/// `replace old [old_version] => new [new_version]`; no new version means a
+/// local directory.
+#[derive(Debug)]
+struct Replace {
+    old: String,
+    old_version: Option<String>,
+    new: String,
+    new_version: Option<String>,
+    line: usize,
 }
 
 /// A Go module component: the name is the whole module path (as OSV keys

@@ -425,7 +425,7 @@ mod tests {
             )]))
         );
         assert!(term("[[[[[[[[[[[]]]]]]]]]]]").is_err());
-        assert!(term(r#""#{x}""#).is_err());
+        assert!(term(r##""#{x}""##).is_err());
         assert!(term("{1, 2").is_err());
     }
 }
