@@ -620,3 +620,24 @@ fn component_limit() {
         "gradle-lockfile: line 3: more than 2 components"
     );
 }
+
+/// Properties that double at every level expand no further than a bound.
+#[test]
+fn pom_property_laughs_are_bounded() {
+    let mut props = String::from("<p0></p0>");
+    for i in 1..30 {
+        props += &format!("<p{i}>${{p{j}}}${{p{j}}}</p{i}>", j = i - 1);
+    }
+    let pom = format!(
+        "<project><artifactId>x</artifactId><properties>{props}</properties><dependencies><dependency>\
+         <groupId>g</groupId><artifactId>a</artifactId><version>${{p29}}</version>\
+         </dependency></dependencies></project>"
+    );
+    let inv = check(Format::PomXml, pom.as_bytes(), &["pkg:maven/g/a"]);
+    assert_eq!(
+        warnings(&inv),
+        [
+            "/project/dependencies/dependency[1]/version: more than 1000 property references to expand"
+        ]
+    );
+}

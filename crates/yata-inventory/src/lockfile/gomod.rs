@@ -8,6 +8,8 @@
 //! toolchain (`toolchain`, else `go`) is a `stdlib` component, as OSV keys Go
 //! standard-library advisories.
 
+use std::collections::BTreeMap;
+
 use yata_model::inventory::Component;
 
 use super::common2::{Builder, GO, package, text};
@@ -24,6 +26,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
     // (path, version, indirect, line)
     let mut requires: Vec<(String, String, bool, usize)> = Vec::new();
     let mut replaces: Vec<Replace> = Vec::new();
+    let mut replaced: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut excludes: Vec<String> = Vec::new();
     let mut block: Option<(String, usize)> = None;
 
@@ -118,6 +121,9 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
             ),
         }
     }
+    for (i, r) in replaces.iter().enumerate() {
+        replaced.entry(r.old.clone()).or_default().push(i);
+    }
     if let Some((verb, line)) = block {
         return Err(at(line, format!("{verb} block not closed with )")));
     }
@@ -144,8 +150,11 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
     let mut direct = Vec::new();
     for (path, version, indirect, n) in requires {
         // A replacement of this exact version wins over one of any version.
-        let rep = replaces
-            .iter()
+        let rep = replaced
+            .get(&path)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| replaces.get(i))
             .filter(|r| r.old == path && r.old_version.as_deref().is_none_or(|v| v == version))
             .max_by_key(|r| r.old_version.is_some());
         let c = match rep {

@@ -396,14 +396,24 @@ struct Resolver<'a> {
 
 /// Longest chain of nested references followed.
 const MAX_NESTING: usize = 32;
+/// Most references expanded for one value, and its longest expansion: a
+/// property "billion laughs" (`${a}${a}` with `a` = `${b}${b}`, …) stops here.
+const MAX_LOOKUPS: usize = 1000;
+const MAX_VALUE: usize = 4096;
 
 impl Resolver<'_> {
     fn resolve(&self, raw: &str) -> Result<String, String> {
         let mut seen = Vec::new();
-        self.expand(raw, &mut seen)
+        let mut lookups = 0;
+        self.expand(raw, &mut seen, &mut lookups)
     }
 
-    fn expand(&self, raw: &str, seen: &mut Vec<String>) -> Result<String, String> {
+    fn expand(
+        &self,
+        raw: &str,
+        seen: &mut Vec<String>,
+        lookups: &mut usize,
+    ) -> Result<String, String> {
         let mut out = String::new();
         let mut rest = raw;
         while let Some(start) = rest.find("${") {
@@ -413,14 +423,28 @@ impl Resolver<'_> {
                 return Err(format!("unterminated property reference in {raw:?}"));
             };
             let key = &after[..end];
-            out.push_str(&self.property(key, seen)?);
+            out.push_str(&self.property(key, seen, lookups)?);
+            if out.len() > MAX_VALUE {
+                return Err(format!("value of {raw:?} expands beyond {MAX_VALUE} bytes"));
+            }
             rest = &after[end + 1..];
         }
         out.push_str(rest);
         Ok(out)
     }
 
-    fn property(&self, key: &str, seen: &mut Vec<String>) -> Result<String, String> {
+    fn property(
+        &self,
+        key: &str,
+        seen: &mut Vec<String>,
+        lookups: &mut usize,
+    ) -> Result<String, String> {
+        *lookups += 1;
+        if *lookups > MAX_LOOKUPS {
+            return Err(format!(
+                "more than {MAX_LOOKUPS} property references to expand"
+            ));
+        }
         if seen.iter().any(|k| k == key) {
             seen.push(key.to_owned());
             return Err(format!("property cycle {}", seen.join(" → ")));
@@ -465,7 +489,7 @@ impl Resolver<'_> {
             return Err(format!("property ${{{key}}} is not defined in this file"));
         };
         seen.push(key.to_owned());
-        let v = self.expand(raw, seen)?;
+        let v = self.expand(raw, seen, lookups)?;
         seen.pop();
         Ok(v)
     }
