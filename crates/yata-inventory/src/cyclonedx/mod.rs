@@ -131,13 +131,13 @@ impl<'l> Builder<'l> {
         if raw.name.is_none() {
             self.inv.warn(path, "component without a name");
         }
-        if let Some(id) = &raw.id {
-            if !self.ids.insert(id.clone()) {
-                self.inv.warn(
-                    format!("{path}.bom-ref"),
-                    format!("duplicate bom-ref {id:?}"),
-                );
-            }
+        if let Some(id) = &raw.id
+            && !self.ids.insert(id.clone())
+        {
+            self.inv.warn(
+                format!("{path}.bom-ref"),
+                format!("duplicate bom-ref {id:?}"),
+            );
         }
         c.id = raw.id;
         c.version = raw.version;

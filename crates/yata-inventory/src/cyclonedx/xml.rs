@@ -132,12 +132,12 @@ fn read_tree(b: &mut Builder, bytes: &[u8]) -> Result<(Element, Option<String>),
             (ResolveResult::Unbound, _) => true,
             (ResolveResult::Unknown(_), _) => false,
         };
-        if stack.is_empty() && root_ns.is_none() {
-            if let ResolveResult::Bound(n) = &ns {
-                if matches!(event, Event::Start(_) | Event::Empty(_)) {
-                    root_ns = Some(n.as_ref().to_owned());
-                }
-            }
+        if let ResolveResult::Bound(n) = &ns
+            && stack.is_empty()
+            && root_ns.is_none()
+            && matches!(event, Event::Start(_) | Event::Empty(_))
+        {
+            root_ns = Some(n.as_ref().to_owned());
         }
         let at = || format!("byte {}", reader.buffer_position());
         match event {
