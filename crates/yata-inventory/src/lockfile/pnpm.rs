@@ -65,6 +65,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
     lock.inv.document.spec_version = version;
 
     let mut ids: HashMap<(String, String), String> = HashMap::new();
+    let mut by_key: HashMap<&str, String> = HashMap::new();
     for (key, value) in packages {
         let at = pointer("/packages", key);
         let Some(obj) = value.as_object() else {
@@ -110,6 +111,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                 .extend(integrity.split_whitespace().filter_map(prefixed_hash));
         }
         let id = lock.add(&at, c)?;
+        by_key.insert(key, id.clone());
         if let Some(k) = parsed {
             ids.insert(k, id.clone());
         }
@@ -126,7 +128,10 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         packages
     };
     for (key, value) in graph {
-        let Some(from) = parse_key(key, layout).and_then(|k| ids.get(&k)) else {
+        let from = by_key
+            .get(key.as_str())
+            .or_else(|| parse_key(key, layout).and_then(|k| ids.get(&k)));
+        let Some(from) = from else {
             continue;
         };
         let Some(obj) = value.as_object() else {

@@ -43,6 +43,8 @@ struct Entry {
     integrity: Option<String>,
     /// (name, range) of `dependencies` and `optionalDependencies`.
     deps: Vec<(String, String)>,
+    /// The project's own entry (berry `workspace:.`): edges only.
+    subject: bool,
 }
 
 fn classic(text: &str, bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
@@ -214,6 +216,12 @@ fn berry_lock(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError
                     if path == "workspace:." && lock.inv.subject.is_none() {
                         let version = version.as_deref().unwrap_or_default();
                         lock.inv.subject = Some(lock.package(&at, NPM, name, version));
+                        entries.push(Entry {
+                            at,
+                            deps,
+                            subject: true,
+                            ..Entry::default()
+                        });
                     } else {
                         lock.warn(at, format!("{resolution}: workspace package: skipped"));
                     }
@@ -242,6 +250,7 @@ fn berry_lock(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError
             resolved: resolution,
             integrity: checksum,
             deps,
+            subject: false,
         });
     }
     finish(lock, entries, true)
@@ -261,6 +270,10 @@ fn finish(mut lock: Lock, entries: Vec<Entry>, berry: bool) -> Result<Inventory,
     let mut by_spec: HashMap<&str, String> = HashMap::new();
     let mut ids: Vec<Option<String>> = Vec::with_capacity(entries.len());
     for e in &entries {
+        if e.subject {
+            ids.push(lock.inv.subject.as_ref().and_then(|s| s.id.clone()));
+            continue;
+        }
         let id = component(&mut lock, e, berry)?;
         if let Some(id) = &id {
             for spec in &e.specs {
