@@ -524,11 +524,7 @@ fn errors_are_located() {
         r#"{"packages": []}"#,
         "spdx-json: /spdxVersion: missing: not an SPDX 2 document",
     );
-    check_err(
-        Format::SpdxJson,
-        "[1]",
-        "spdx-json: expected a JSON object",
-    );
+    check_err(Format::SpdxJson, "[1]", "spdx-json: expected a JSON object");
     check_err(
         Format::SpdxJson,
         "{\"spdxVersion\": ",

@@ -1,27 +1,29 @@
-//! Lockfiles and manifests, one module per format.
-//!
-//! TEMPORARY dispatcher on the `inv-lock2` branch: the shared version (and the
-//! npm/yarn/pnpm/Cargo/Python modules) come from the lockfile colleague's
-//! branch at merge.
+//! Lockfiles and manifests: one module per format, each with
+//! `parse(bytes, limits)`. Shared helpers are in `common` (and, for the
+//! Go, Ruby, PHP, Java, .NET, Dart and Elixir readers, `common2`).
+
 use crate::{Format, Inventory, InventoryError, Limits};
 
-pub mod cargo;
-pub mod common2;
-pub mod composer;
-pub mod gemfile;
-pub mod gomod;
-pub mod gradle;
-pub mod mix;
-pub mod npm;
-pub mod nuget;
-pub mod pipfile;
-pub mod pnpm;
-pub mod poetry;
-pub mod pom;
-pub mod pubspec;
-pub mod requirements;
-pub mod uv;
-pub mod yarn;
+mod common;
+pub(crate) mod common2;
+
+mod cargo;
+mod npm;
+mod pipfile;
+mod pnpm;
+mod poetry;
+mod requirements;
+mod uv;
+mod yarn;
+
+mod composer;
+mod gemfile;
+mod gomod;
+mod gradle;
+mod mix;
+mod nuget;
+mod pom;
+mod pubspec;
 
 /// Parses one lockfile or manifest of `format`.
 pub fn parse(format: Format, bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
