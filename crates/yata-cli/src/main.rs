@@ -84,7 +84,11 @@ fn main() -> ExitCode {
         },
         Command::Feed(cmd) => cmd_feed::run(cmd),
         Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args),
-        Command::Inventory(cmd) => cmd_inventory::run(cmd),
+        Command::Inventory(cmd) => match cmd_inventory::run(cmd) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

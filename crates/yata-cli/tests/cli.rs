@@ -286,3 +286,48 @@ fn first_json(dir: &Path) -> std::path::PathBuf {
     files.sort();
     files.remove(0)
 }
+
+#[test]
+fn inventory_parse_validate_and_scan() {
+    let Some(dir) = yata_testdata::path("cyclonedx/spec-tests/1.6") else {
+        return;
+    };
+    let valid = dir.join("valid-component-swid-1.6.json");
+    let invalid = dir.join("invalid-component-swid-1.6.json");
+    check(&["inventory", "validate", valid.to_str().unwrap()], 0);
+    let out = check(&["inventory", "validate", invalid.to_str().unwrap()], 1);
+    assert!(out.contains("/components/0/swid"), "located: {out}");
+    check(&["inventory", "validate", "/nonexistent.json"], 2);
+
+    let parsed: serde_json::Value =
+        serde_json::from_str(&check(&["inventory", "parse", valid.to_str().unwrap()], 0)).unwrap();
+    assert_eq!(parsed["format"], "cyclonedx-json");
+    assert_eq!(parsed["spec_version"], "1.6");
+    for key in ["components", "products", "warnings"] {
+        assert!(parsed[key].is_array(), "{key}");
+    }
+
+    // This repository's own lockfile: every [[package]] once.
+    let lock = concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock");
+    let expected = std::fs::read_to_string(lock)
+        .unwrap()
+        .matches("[[package]]")
+        .count();
+    let parsed: serde_json::Value =
+        serde_json::from_str(&check(&["inventory", "parse", lock], 0)).unwrap();
+    assert_eq!(parsed["components"].as_array().unwrap().len(), expected);
+    assert!(
+        parsed["components"][0]["purl"]
+            .as_str()
+            .unwrap()
+            .starts_with("pkg:cargo/")
+    );
+
+    let rootfs = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../yata-inventory/tests/data/os/rootfs-debian"
+    );
+    let scanned: serde_json::Value =
+        serde_json::from_str(&check(&["inventory", "scan-rootfs", rootfs], 0)).unwrap();
+    assert_eq!(scanned["components"][0]["ecosystem"], "Debian:12");
+}
