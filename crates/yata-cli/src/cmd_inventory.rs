@@ -62,16 +62,7 @@ pub(crate) fn run(cmd: InventoryCommand) -> Result<bool, Failure> {
 }
 
 fn validate(file: &std::path::Path, format: Option<Format>) -> Result<bool, Failure> {
-    let bytes =
-        std::fs::read(file).map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
-    let format = format
-        .or_else(|| yata_inventory::detect(&file.to_string_lossy(), &bytes))
-        .ok_or_else(|| {
-            Failure::BadInput(format!(
-                "{}: unknown inventory format (use --format)",
-                file.display()
-            ))
-        })?;
+    let (bytes, format) = read_bytes(file, format)?;
     let violations: Vec<String> = if format == Format::CycloneDxJson {
         yata_inventory::cyclonedx::validate(&bytes)
             .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?
@@ -104,19 +95,27 @@ fn validate(file: &std::path::Path, format: Option<Format>) -> Result<bool, Fail
 /// Reads and parses `file`; unreadable files, unknown formats and documents
 /// that cannot be parsed are bad input.
 pub(crate) fn read(file: &std::path::Path, format: Option<Format>) -> Result<Inventory, Failure> {
+    let (bytes, format) = read_bytes(file, format)?;
+    yata_inventory::parse(format, &bytes, &Limits::default())
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))
+}
+
+/// Reads `file` and settles its format: the one given, else the detected one.
+fn read_bytes(
+    file: &std::path::Path,
+    format: Option<Format>,
+) -> Result<(Vec<u8>, Format), Failure> {
     let bytes =
         std::fs::read(file).map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
-    let name = file.to_string_lossy();
     let format = format
-        .or_else(|| yata_inventory::detect(&name, &bytes))
+        .or_else(|| yata_inventory::detect(&file.to_string_lossy(), &bytes))
         .ok_or_else(|| {
             Failure::BadInput(format!(
                 "{}: unknown inventory format (use --format)",
                 file.display()
             ))
         })?;
-    yata_inventory::parse(format, &bytes, &Limits::default())
-        .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))
+    Ok((bytes, format))
 }
 
 /// The `yata inventory parse` JSON: what scripts outside the project read.
