@@ -1,0 +1,26 @@
+//! The match index: which installed packages and products lie inside which
+//! advisories, and why.
+//!
+//! [`MatchIndex`] files every advisory's affected entries under the keys an
+//! installed thing is looked up by: packages by (ecosystem, normalised name),
+//! products by normalised (vendor, product) from names and CPEs. Matching an
+//! inventory touches only the entries of its own packages and products;
+//! adding or replacing an advisory ([`MatchIndex::upsert`]) returns the keys
+//! it names, so only the installed things under those keys need another look.
+//!
+//! * Packages: OSV range and `versions` semantics with the ecosystem's own
+//!   ordering ([`yata_version::osv`]); distribution releases must agree
+//!   (`Debian:12` advisories match Debian 12 packages, not Debian 11).
+//! * Products: CVE-5 `affected` version entries ([`cve`]), CPE name matching
+//!   (NISTIR 7696), and vendor/product names alone when a source (KEV) gives
+//!   no versions: a *possible* finding to verify, never a silent drop.
+//!
+//! Pure and in-memory: no IO, no clock.
+
+pub mod cve;
+mod index;
+pub mod key;
+mod matcher;
+
+pub use index::{Advisory, IndexKey, IndexStats, MatchIndex};
+pub use matcher::{Confidence, Evidence, Finding, InstalledPackage, Matches, Note, Subject};
