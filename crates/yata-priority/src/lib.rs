@@ -39,11 +39,12 @@
 //! two to be interchangeable: `docs/_includes/automatable_cvss_ssvc.md`), so
 //! it wins over the derivation when the vector states it.
 //!
-//! # Decisions
+//! # Decisions and deadlines
 //!
 //! [`decide`] looks the inputs up in the CISA BOD 26-04 remediation
 //! timelines, the CERT/CC deployer patch application priority and the CISA
-//! coordinator 2.0.3 tables ([`tables`]).
+//! coordinator 2.0.3 tables ([`tables`]). [`Policy`] turns the BOD 26-04
+//! timeline into a number of days ([`Policy::deadline_days`]).
 
 #![forbid(unsafe_code)]
 
@@ -112,6 +113,7 @@ macro_rules! named_enum {
 mod error;
 pub mod inputs;
 pub mod points;
+pub mod policy;
 pub mod tables;
 
 pub use error::Error;
@@ -123,4 +125,5 @@ pub use points::{
     Automatable, CoordinatorDecision, DeployerPriority, Exploitation, HumanImpact, InKev,
     MissionWellBeing, PubliclyExposed, SystemExposure, TechnicalImpact, Timeline,
 };
+pub use policy::{OrgKind, Policy};
 pub use tables::{Decisions, decide};
