@@ -44,7 +44,8 @@
 //! [`decide`] looks the inputs up in the CISA BOD 26-04 remediation
 //! timelines, the CERT/CC deployer patch application priority and the CISA
 //! coordinator 2.0.3 tables ([`tables`]). [`Policy`] turns the BOD 26-04
-//! timeline into a number of days ([`Policy::deadline_days`]).
+//! timeline into a number of days ([`Policy::deadline_days`]); [`cmp_work`]
+//! orders a work list.
 
 #![forbid(unsafe_code)]
 
@@ -115,6 +116,7 @@ pub mod inputs;
 pub mod points;
 pub mod policy;
 pub mod tables;
+pub mod work;
 
 pub use error::Error;
 pub use inputs::{
@@ -127,3 +129,4 @@ pub use points::{
 };
 pub use policy::{OrgKind, Policy};
 pub use tables::{Decisions, decide};
+pub use work::{WorkKey, cmp_work};
