@@ -70,11 +70,12 @@ pub(crate) fn parse<const N: usize>(
     body: &str,
     table: &'static [Metric; N],
 ) -> Result<Values<N>, Error> {
-    if body.is_empty() {
-        return Err(Error::Empty);
-    }
     let mut out = [None; N];
-    for component in body.split('/') {
+    // Nothing but a prefix: the first base metric is missing.
+    for component in body
+        .split('/')
+        .filter(|c| !(body.is_empty() && c.is_empty()))
+    {
         let Some((name, value)) = component.split_once(':') else {
             return Err(Error::Malformed {
                 version,
