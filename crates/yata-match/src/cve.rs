@@ -68,7 +68,8 @@ pub fn has_version_info(product: &AffectedProduct) -> bool {
 }
 
 /// Whether a single-version entry names `version`: equal text, equal under
-/// the entry's ordering, or a wildcard (`*`, `all`).
+/// the entry's ordering, a wildcard (`*`, `all`), or one of the free-text
+/// ranges older records write into `version` (see [`free_text`]).
 fn names(entry: &ProductVersion, version: &str) -> bool {
     let written = entry.version.trim();
     if written == version || is_wildcard(written) {
@@ -77,7 +78,176 @@ fn names(entry: &ProductVersion, version: &str) -> bool {
     if is_git(entry) {
         return false;
     }
-    compare(entry, version, written) == Some(Ordering::Equal)
+    if compare(entry, version, written) == Some(Ordering::Equal) {
+        return true;
+    }
+    free_text(written)
+        .iter()
+        .any(|piece| piece.contains(|a, b| compare(entry, a, b), version))
+}
+
+/// A range written in words inside a CVE `version` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece<'a> {
+    Exact(&'a str),
+    /// Inclusive at both ends.
+    Between(&'a str, &'a str),
+    AtMost(&'a str),
+    Below(&'a str),
+    AtLeast(&'a str),
+}
+
+impl Piece<'_> {
+    fn contains(&self, cmp: impl Fn(&str, &str) -> Option<Ordering>, v: &str) -> bool {
+        use Ordering::*;
+        let is = |bound: &str, ok: &[Ordering]| cmp(v, bound).is_some_and(|o| ok.contains(&o));
+        match *self {
+            Piece::Exact(a) => is(a, &[Equal]),
+            Piece::Between(a, b) => is(a, &[Equal, Greater]) && is(b, &[Less, Equal]),
+            Piece::AtMost(a) => is(a, &[Less, Equal]),
+            Piece::Below(a) => is(a, &[Less]),
+            Piece::AtLeast(a) => is(a, &[Equal, Greater]),
+        }
+    }
+}
+
+/// Reads the free-text version lists that records converted from the old
+/// CVE format carry (`FortiOS 6.0.0 to 6.0.4, 5.6.7 and before`, `8.5.0
+/// to 8.5.6`, `prior to 2.4.1`): comma-separated pieces, each an exact
+/// version, `A to|through|- B`, `A and before|earlier|prior|below`,
+/// `before|prior to|< A`, `<= A`, or `A and later|after|above`. Leading words
+/// without digits (a product name) are skipped. Returns nothing unless the
+/// text holds at least one such range, so plain versions are left to the
+/// ordinary comparison.
+fn free_text(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut ranged = false;
+    for part in text.split([',', ';']).flat_map(split_and) {
+        let part = skip_name(part.trim());
+        if part.is_empty() {
+            continue;
+        }
+        let lower = part.to_ascii_lowercase();
+        let piece = if let Some(a) =
+            strip_prefix_words(part, &lower, &["prior to", "before", "earlier than", "<="])
+        {
+            if lower.starts_with("<=") {
+                Piece::AtMost(a)
+            } else {
+                Piece::Below(a)
+            }
+        } else if let Some((a, b)) = split_range(part, &lower) {
+            Piece::Between(a, b)
+        } else if let Some(a) = strip_suffix_words(
+            part,
+            &lower,
+            &[
+                "and before",
+                "and earlier",
+                "and prior",
+                "and below",
+                "and older",
+                "or earlier",
+                "or before",
+                "or older",
+            ],
+        ) {
+            Piece::AtMost(a)
+        } else if let Some(a) = strip_suffix_words(
+            part,
+            &lower,
+            &[
+                "and later",
+                "and after",
+                "and above",
+                "and newer",
+                "or later",
+                "or newer",
+            ],
+        ) {
+            Piece::AtLeast(a)
+        } else if let Some(a) = strip_prefix_words(part, &lower, &["<"]) {
+            Piece::Below(a)
+        } else if let Some(a) = strip_prefix_words(part, &lower, &["up to"]) {
+            Piece::AtMost(a)
+        } else {
+            Piece::Exact(part)
+        };
+        ranged |= !matches!(piece, Piece::Exact(_));
+        pieces.push(piece);
+    }
+    if ranged { pieces } else { Vec::new() }
+}
+
+/// Splits `5.6.3 to 5.6.7 and 5.4.6 to 5.4.12` at ` and `, but keeps `5.6.7
+/// and before` whole.
+fn split_and(part: &str) -> Vec<&str> {
+    const BOUND_WORDS: &[&str] = &[
+        "before", "earlier", "prior", "below", "older", "later", "after", "above", "newer",
+    ];
+    let mut out: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut search = 0;
+    while let Some(i) = part[search..].find(" and ") {
+        let at = search + i;
+        let next = part[at + 5..].trim_start();
+        let bound = BOUND_WORDS
+            .iter()
+            .any(|w| next.to_ascii_lowercase().starts_with(w));
+        if !bound {
+            out.push(&part[start..at]);
+            start = at + 5;
+        }
+        search = at + 5;
+    }
+    out.push(&part[start..]);
+    out
+}
+
+/// Drops leading words that hold no digit (`FortiOS 6.0.0` → `6.0.0`).
+fn skip_name(part: &str) -> &str {
+    let mut rest = part;
+    while let Some((word, tail)) = rest.split_once(' ') {
+        let lower = word.to_ascii_lowercase();
+        if word.bytes().any(|b| b.is_ascii_digit())
+            || ["before", "prior", "earlier", "up", "<", "<="].contains(&lower.as_str())
+        {
+            break;
+        }
+        rest = tail.trim_start();
+    }
+    rest
+}
+
+fn split_range<'a>(part: &'a str, lower: &str) -> Option<(&'a str, &'a str)> {
+    for sep in [" to ", " through ", " thru ", " - "] {
+        if let Some(i) = lower.find(sep) {
+            let a = part[..i].trim();
+            let b = skip_name(part[i + sep.len()..].trim());
+            if !a.is_empty() && !b.is_empty() {
+                return Some((a, b));
+            }
+        }
+    }
+    None
+}
+
+fn strip_suffix_words<'a>(part: &'a str, lower: &str, words: &[&str]) -> Option<&'a str> {
+    words.iter().find_map(|w| {
+        lower
+            .strip_suffix(w)
+            .map(|head| part[..head.len()].trim())
+            .filter(|a| !a.is_empty())
+    })
+}
+
+fn strip_prefix_words<'a>(part: &'a str, lower: &str, words: &[&str]) -> Option<&'a str> {
+    words.iter().find_map(|w| {
+        lower
+            .strip_prefix(w)
+            .map(|_| part[w.len()..].trim())
+            .filter(|a| !a.is_empty())
+    })
 }
 
 /// The status at `version` along a range entry, with the deciding change.
@@ -263,6 +433,29 @@ mod tests {
         }];
         check(&p, "2.4.1", Status::Affected);
         check(&p, "2.4.2", Status::Unknown);
+    }
+
+    #[test]
+    fn free_text_ranges_of_old_records() {
+        let mut p = AffectedProduct::named("Fortinet", "FortiOS");
+        p.versions = vec![single(
+            "FortiOS 6.0.0 to 6.0.4, 5.6.3 to 5.6.7 and 5.4.6 to 5.4.12, FortiProxy 2.0.0, 1.2.0 to 1.2.8",
+            Status::Affected,
+        )];
+        check(&p, "6.0.3", Status::Affected);
+        check(&p, "6.0.5", Status::Unknown);
+        check(&p, "1.2.8", Status::Affected);
+        check(&p, "2.0.0", Status::Affected);
+        p.versions = vec![single("FortiOS 6.0.2, 5.6.7 and before", Status::Affected)];
+        check(&p, "5.2.1", Status::Affected);
+        check(&p, "6.0.2", Status::Affected);
+        check(&p, "6.0.1", Status::Unknown);
+        p.versions = vec![single("prior to 2.4.1", Status::Affected)];
+        check(&p, "2.4.0", Status::Affected);
+        check(&p, "2.4.1", Status::Unknown);
+        // A plain version is not a free-text range.
+        p.versions = vec![single("10 for x64-based Systems", Status::Affected)];
+        check(&p, "10", Status::Unknown);
     }
 
     #[test]

@@ -326,10 +326,8 @@ pub(crate) fn parse_cpes(cpes: &[String]) -> Vec<Cpe> {
 /// each CPE's vendor/product.
 fn product_keys(p: &AffectedProduct, cpes: &[Cpe]) -> Vec<ProductKey> {
     let mut keys: Vec<ProductKey> = cpes.iter().filter_map(ProductKey::from_cpe).collect();
-    if let (Some(v), Some(p)) = (&p.vendor, &p.product)
-        && let Some(k) = ProductKey::new(v, p)
-    {
-        keys.push(k);
+    if let (Some(v), Some(p)) = (&p.vendor, &p.product) {
+        keys.extend(ProductKey::variants(v, p));
     }
     keys.sort();
     keys.dedup();

@@ -72,6 +72,38 @@ impl ProductKey {
         })
     }
 
+    /// The keys a vendor's product name stands for: the whole name, each
+    /// alternative of a list (`FortiOS and FortiADC`, `Fortinet FortiOS,
+    /// FortiADC`: KEV and older CVE records name several products in one
+    /// field), and each of those without a leading vendor name (`Apache
+    /// Tomcat` by `Apache Software Foundation` is also `tomcat`).
+    pub fn variants(vendor: &str, product: &str) -> Vec<ProductKey> {
+        let vendor_words = words(vendor);
+        let mut names: Vec<String> = vec![normalize_product(product)];
+        for part in product
+            .split([',', ';', '&'])
+            .flat_map(|p| p.split(" and "))
+        {
+            let w = words(part);
+            names.push(w.concat());
+            let skip = w
+                .iter()
+                .zip(&vendor_words)
+                .take_while(|(a, b)| a == b)
+                .count();
+            if skip > 0 && skip < w.len() {
+                names.push(w[skip..].concat());
+            }
+        }
+        let mut keys: Vec<ProductKey> = names
+            .iter()
+            .filter_map(|p| ProductKey::new(vendor, p))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// The key of a CPE's vendor and product, when both are plain values.
     pub fn from_cpe(cpe: &yata_cpe::Cpe) -> Option<ProductKey> {
         let vendor = cpe.vendor().as_str()?;
@@ -126,6 +158,16 @@ const LEGAL_SUFFIXES: &[&str] = &[
 /// `paloaltonetworks`, `Fortinet, Inc.` → `fortinet`).
 pub fn normalize_vendor(name: &str) -> String {
     let mut words = words(name);
+    // Japanese legal forms are written without a space: 株式会社日立製作所.
+    for w in words.iter_mut() {
+        for form in ["株式会社", "有限会社"] {
+            if let Some(rest) = w.strip_prefix(form).or_else(|| w.strip_suffix(form))
+                && !rest.is_empty()
+            {
+                *w = rest.to_owned();
+            }
+        }
+    }
     while words.len() > 1
         && words
             .last()
@@ -190,6 +232,44 @@ mod tests {
         );
         check("株式会社日立製作所", "JP1/Base", Some("日立製作所:jp1base"));
         check("Ivanti", "Connect Secure", Some("ivanti:connectsecure"));
+    }
+
+    #[test]
+    fn product_lists_and_vendor_prefixes_give_variants() {
+        let keys = |v: &str, p: &str| -> Vec<String> {
+            ProductKey::variants(v, p)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(
+            keys("Fortinet", "FortiOS and FortiADC"),
+            [
+                "fortinet:fortiadc",
+                "fortinet:fortios",
+                "fortinet:fortiosandfortiadc"
+            ]
+        );
+        assert_eq!(
+            keys("Fortinet", "Fortinet FortiOS, fortiADC"),
+            [
+                "fortinet:fortiadc",
+                "fortinet:fortinetfortios",
+                "fortinet:fortinetfortiosfortiadc",
+                "fortinet:fortios"
+            ]
+        );
+        assert_eq!(
+            keys("Apache Software Foundation", "Apache Tomcat"),
+            [
+                "apachesoftwarefoundation:apachetomcat",
+                "apachesoftwarefoundation:tomcat"
+            ]
+        );
+        assert_eq!(
+            keys("Palo Alto Networks", "PAN-OS"),
+            ["paloaltonetworks:panos"]
+        );
     }
 
     #[test]

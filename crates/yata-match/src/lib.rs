@@ -15,12 +15,19 @@
 //!   (NISTIR 7696), and vendor/product names alone when a source (KEV) gives
 //!   no versions: a *possible* finding to verify, never a silent drop.
 //!
+//! [`assess`] then prioritises a finding: CVSS (computed from the vectors),
+//! EPSS, KEV and CISA ADP's SSVC values with the asset's exposure and
+//! criticality give the SSVC decisions ([`yata_priority`]) and the policy's
+//! deadline.
+//!
 //! Pure and in-memory: no IO, no clock.
 
+mod assess;
 pub mod cve;
 mod index;
 pub mod key;
 mod matcher;
 
+pub use assess::{Assessment, AssetContext, CvssScore, EpssScore, assess};
 pub use index::{Advisory, IndexKey, IndexStats, MatchIndex};
 pub use matcher::{Confidence, Evidence, Finding, InstalledPackage, Matches, Note, Subject};

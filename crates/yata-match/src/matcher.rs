@@ -329,12 +329,8 @@ impl MatchIndex {
         collect: &mut Collector,
     ) -> bool {
         let mut keys: Vec<ProductKey> = Vec::new();
-        if let Some(k) = product
-            .vendor
-            .as_deref()
-            .and_then(|v| ProductKey::new(v, &product.product))
-        {
-            keys.push(k);
+        if let Some(v) = product.vendor.as_deref() {
+            keys.extend(ProductKey::variants(v, &product.product));
         }
         if let Some(k) = cpe.and_then(ProductKey::from_cpe) {
             keys.push(k);
