@@ -87,13 +87,13 @@ pub fn assess(view: &VulnView<'_>, context: &AssetContext, policy: &Policy) -> A
         .unwrap_or_default();
     let derived = cvss
         .as_ref()
-        .and_then(|(c, _)| {
+        .map(|(c, _)| {
             let major = match c.version().as_str() {
                 "2.0" => 2,
                 "4.0" => 4,
                 _ => 3,
             };
-            Some(CvssDerived::from_metrics(major, |m| c.metric(m)))
+            CvssDerived::from_metrics(major, |m| c.metric(m))
         })
         .unwrap_or_default();
     let inputs = RiskInputs::gather(&Evidence {
