@@ -16,6 +16,7 @@ mod cmd_csaf;
 mod cmd_feed;
 mod cmd_inventory;
 mod cmd_purl;
+mod cmd_scan;
 mod cmd_version;
 
 /// YATA-Shield: deadline-driven vulnerability remediation for national cyber defence.
@@ -48,6 +49,9 @@ enum Command {
     /// Vulnerabilities in a snapshot.
     #[command(subcommand)]
     Vuln(VulnCommand),
+    /// Match inventories against advisories and print the deadline-ordered
+    /// work list. Exit code 1 when --fail-on is reached, 2 on bad input.
+    Scan(Box<cmd_scan::ScanArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +88,11 @@ fn main() -> ExitCode {
         },
         Command::Feed(cmd) => cmd_feed::run(cmd),
         Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args),
+        Command::Scan(args) => match cmd_scan::run(*args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
         Command::Inventory(cmd) => match cmd_inventory::run(cmd) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,

@@ -20,6 +20,9 @@
 //! criticality give the SSVC decisions ([`yata_priority`]) and the policy's
 //! deadline.
 //!
+//! [`work_list`] puts it together for one inventory: matches, assessments
+//! and VEX verdicts ([`vex`]) in work order.
+//!
 //! Pure and in-memory: no IO, no clock.
 
 mod assess;
@@ -27,7 +30,10 @@ pub mod cve;
 mod index;
 pub mod key;
 mod matcher;
+pub mod vex;
+mod worklist;
 
 pub use assess::{Assessment, AssetContext, CvssScore, EpssScore, assess};
 pub use index::{Advisory, IndexKey, IndexStats, MatchIndex};
 pub use matcher::{Confidence, Evidence, Finding, InstalledPackage, Matches, Note, Subject};
+pub use worklist::{WorkConfig, WorkItem, WorkList, work_list};

@@ -81,15 +81,15 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Every fixed version any evidence names, sorted and unique.
+    /// Every fixed version any evidence names, once each, in the order the
+    /// advisories give them (which is their ranges' order).
     pub fn fixed_versions(&self) -> Vec<String> {
-        let mut all: Vec<String> = self
-            .evidence
-            .iter()
-            .flat_map(|e| e.fixed_versions.iter().cloned())
-            .collect();
-        all.sort();
-        all.dedup();
+        let mut all: Vec<String> = Vec::new();
+        for v in self.evidence.iter().flat_map(|e| &e.fixed_versions) {
+            if !all.contains(v) {
+                all.push(v.clone());
+            }
+        }
         all
     }
 

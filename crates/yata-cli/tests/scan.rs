@@ -1,0 +1,348 @@
+//! `yata scan`, the command-line contract of issue 5: a Cargo.lock with
+//! known-vulnerable crates against the shared RustSec database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn yata(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_yata"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[track_caller]
+fn check(args: &[&str], code: i32) -> String {
+    let out = yata(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "yata {args:?}\nstderr: {stderr}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// smallvec 1.6.0 (RUSTSEC-2021-0003, CVSS 9.8), time 0.1.43
+/// (RUSTSEC-2020-0071), hyper 0.14.9 (three advisories); smallvec 1.13.2
+/// and serde 1.0.200 are clean.
+const LOCK: &str = r#"version = 3
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+dependencies = ["smallvec 1.6.0", "time", "hyper", "serde"]
+
+[[package]]
+name = "smallvec"
+version = "1.6.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "smallvec"
+version = "1.13.2"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "time"
+version = "0.1.43"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "hyper"
+version = "0.14.9"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "serde"
+version = "1.0.200"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    lock: PathBuf,
+    rustsec: PathBuf,
+}
+
+fn setup() -> Option<Setup> {
+    let rustsec = yata_testdata::path("rustsec/advisory-db")?;
+    let dir = tempfile::tempdir().unwrap();
+    let lock = dir.path().join("Cargo.lock");
+    std::fs::write(&lock, LOCK).unwrap();
+    Some(Setup {
+        _dir: dir,
+        lock,
+        rustsec,
+    })
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn scan_json(args: &[&str]) -> Value {
+    serde_json::from_str(&check(args, 0)).unwrap()
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn find<'a>(v: &'a Value, alias: &str) -> &'a Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == alias || f["aliases"].as_array().unwrap().iter().any(|a| a == alias))
+        .unwrap_or_else(|| panic!("no finding {alias}"))
+}
+
+#[test]
+fn json_work_list_is_explained_and_deadline_ordered() {
+    let Some(t) = setup() else { return };
+    let v = scan_json(&[
+        "scan",
+        s(&t.lock),
+        "--feeds",
+        s(&t.rustsec),
+        "--format",
+        "json",
+    ]);
+    let found = ids(&v);
+    // Advisories read off the RustSec database by hand: smallvec 1.6.0:
+    // RUSTSEC-2021-0003; time 0.1.43: RUSTSEC-2020-0071; hyper 0.14.9:
+    // RUSTSEC-2021-0078 and RUSTSEC-2021-0079 (fixed in 0.14.10).
+    for alias in [
+        "RUSTSEC-2021-0003",
+        "RUSTSEC-2020-0071",
+        "RUSTSEC-2021-0078",
+        "RUSTSEC-2021-0079",
+    ] {
+        find(&v, alias);
+    }
+    assert_eq!(v["summary"]["findings"], found.len());
+    let smallvec = find(&v, "RUSTSEC-2021-0003");
+    assert_eq!(smallvec["id"], "CVE-2021-25900");
+    assert_eq!(smallvec["package"]["purl"], "pkg:cargo/smallvec@1.6.0");
+    assert_eq!(smallvec["package"]["ecosystem"], "crates.io");
+    assert_eq!(smallvec["confidence"], "exact");
+    assert_eq!(smallvec["cvss"]["base"], 9.8);
+    assert_eq!(smallvec["kev"], false);
+    assert_eq!(
+        smallvec["ssvc"]["automatable"]["source"],
+        "derived_from_cvss"
+    );
+    assert_eq!(smallvec["decision"], "3 days");
+    assert_eq!(smallvec["deadline_days"], 3);
+    assert_eq!(smallvec["forensics"], false);
+    assert!(
+        smallvec["fixed_versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "1.6.1")
+    );
+    let explanation = smallvec["explanation"].as_str().unwrap();
+    assert!(
+        explanation.contains("RUSTSEC-2021-0003") && explanation.contains("fixed in 1.6.1"),
+        "{explanation}"
+    );
+    assert!(smallvec["suppressed"].is_null());
+    // The clean versions give nothing.
+    for f in v["findings"].as_array().unwrap() {
+        assert_ne!(f["package"]["version"], "1.13.2");
+        assert_ne!(f["package"]["name"], "serde");
+    }
+    // Deadline order: never a later deadline before an earlier one.
+    let days: Vec<u64> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["deadline_days"].as_u64().unwrap_or(u64::MAX))
+        .collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "{days:?}");
+}
+
+#[test]
+fn exposure_and_policy_change_the_deadline() {
+    let Some(t) = setup() else { return };
+    let base = [
+        "scan",
+        s(&t.lock),
+        "--feeds",
+        s(&t.rustsec),
+        "--format",
+        "json",
+    ];
+    let unexposed = scan_json(&[&base[..], &["--exposed", "no"]].concat());
+    let smallvec = find(&unexposed, "RUSTSEC-2021-0003");
+    // Not in KEV, not exposed, automatable, total impact: BOD 26-04 row 10.
+    assert_eq!(smallvec["decision"], "60 days");
+    assert_eq!(smallvec["ssvc"]["publicly_exposed"]["source"], "asset");
+
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, "[timelines]\n\"3 days\" = 1\n").unwrap();
+    let v = scan_json(&[&base[..], &["--policy", s(&policy)]].concat());
+    assert_eq!(find(&v, "RUSTSEC-2021-0003")["deadline_days"], 1);
+
+    std::fs::write(&policy, "[timelines]\n\"15 days\" = 1\n").unwrap();
+    let out = yata(&[&base[..], &["--policy", s(&policy)]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2"));
+}
+
+#[test]
+fn fail_on_exits_1_at_or_above_the_decision() {
+    let Some(t) = setup() else { return };
+    let base = [
+        "scan",
+        s(&t.lock),
+        "--feeds",
+        s(&t.rustsec),
+        "--format",
+        "json",
+    ];
+    check(&[&base[..], &["--fail-on", "3 days"]].concat(), 1);
+    check(
+        &[&base[..], &["--fail-on", "immediate", "--exposed", "no"]].concat(),
+        0,
+    );
+    check(
+        &[&base[..], &["--fail-on", "3 days & forensic investigation"]].concat(),
+        0,
+    );
+    check(&[&base[..], &["--fail-on", "sometime"]].concat(), 2);
+}
+
+#[test]
+fn vex_suppresses_and_show_suppressed_keeps_it_visible() {
+    let Some(t) = setup() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let vex = dir.path().join("vex.json");
+    // Stated by the RustSec id; the finding's canonical id is the CVE.
+    std::fs::write(
+        &vex,
+        r#"{
+  "@context": "https://openvex.dev/ns/v0.2.0",
+  "@id": "https://example.jp/vex/2026-001",
+  "author": "Example K.K.",
+  "timestamp": "2026-11-01T00:00:00Z",
+  "version": 1,
+  "statements": [{
+    "vulnerability": {"name": "RUSTSEC-2021-0003"},
+    "products": [{"@id": "pkg:cargo/smallvec@1.6.0"}],
+    "status": "not_affected",
+    "justification": "vulnerable_code_not_in_execute_path",
+    "impact_statement": "insert_many is never called"
+  }]
+}"#,
+    )
+    .unwrap();
+    let base = [
+        "scan",
+        s(&t.lock),
+        "--feeds",
+        s(&t.rustsec),
+        "--format",
+        "json",
+        "--vex",
+        s(&vex),
+    ];
+    let v = scan_json(&base);
+    assert!(!ids(&v).contains(&"CVE-2021-25900".to_owned()));
+    assert_eq!(v["summary"]["suppressed"], 1);
+    let v = scan_json(&[&base[..], &["--show-suppressed"]].concat());
+    let f = find(&v, "CVE-2021-25900");
+    assert_eq!(f["suppressed"]["status"], "not_affected");
+    assert_eq!(
+        f["suppressed"]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+    // A suppressed finding never fails the build.
+    check(&[&base[..], &["--fail-on", "3 days"]].concat(), 1); // hyper's still do
+}
+
+#[test]
+fn other_formats() {
+    let Some(t) = setup() else { return };
+    let base = ["scan", s(&t.lock), "--feeds", s(&t.rustsec)];
+    let n = ids(&scan_json(&[&base[..], &["--format", "json"]].concat())).len();
+    assert!(n >= 4);
+
+    let sarif: Value =
+        serde_json::from_str(&check(&[&base[..], &["--format", "sarif"]].concat(), 0)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), n);
+    assert_eq!(sarif["runs"][0]["results"][0]["level"], "error");
+
+    let csv = check(&[&base[..], &["--format", "csv"]].concat(), 0);
+    assert_eq!(csv.lines().count(), n + 1);
+    assert!(csv.starts_with("id,aliases,decision,deadline_days"));
+
+    let table = check(&[&base[..], &["--format", "table"]].concat(), 0);
+    assert!(table.starts_with("DEADLINE"));
+    assert!(table.contains("CVE-2021-25900"));
+
+    let vex = check(&[&base[..], &["--format", "cyclonedx-vex"]].concat(), 0);
+    let bom: Value = serde_json::from_str(&vex).unwrap();
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.6");
+    assert_eq!(bom["vulnerabilities"].as_array().unwrap().len(), n);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("vex.cdx.json");
+    std::fs::write(&out, &vex).unwrap();
+    check(&["inventory", "validate", s(&out)], 0);
+    // The same work list gives the same document.
+    assert_eq!(
+        vex,
+        check(&[&base[..], &["--format", "cyclonedx-vex"]].concat(), 0)
+    );
+}
+
+#[test]
+fn a_snapshot_gives_the_same_findings_as_the_raw_source() {
+    let Some(t) = setup() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("rustsec.snap");
+    check(&["feed", "import", s(&t.rustsec), "--out", s(&snap)], 0);
+    let raw = scan_json(&[
+        "scan",
+        s(&t.lock),
+        "--feeds",
+        s(&t.rustsec),
+        "--format",
+        "json",
+    ]);
+    let from_snapshot = scan_json(&["scan", s(&t.lock), "--feeds", s(&snap), "--format", "json"]);
+    assert_eq!(raw["findings"], from_snapshot["findings"]);
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let Some(t) = setup() else { return };
+    check(
+        &["scan", "/nonexistent/Cargo.lock", "--feeds", s(&t.rustsec)],
+        2,
+    );
+    check(&["scan", s(&t.lock), "--feeds", "/nonexistent/feeds"], 2);
+    check(
+        &[
+            "scan",
+            s(&t.lock),
+            "--feeds",
+            s(&t.rustsec),
+            "--vex",
+            s(&t.lock),
+        ],
+        2,
+    );
+}
