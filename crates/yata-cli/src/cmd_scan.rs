@@ -60,6 +60,11 @@ pub(crate) struct ScanArgs {
     /// Include findings that VEX marks not affected or fixed.
     #[arg(long)]
     show_suppressed: bool,
+    /// Include informational advisories (RustSec `unmaintained`, `unsound`,
+    /// `notice`): warnings about a package, not vulnerabilities; they never
+    /// trigger --fail-on.
+    #[arg(long)]
+    show_informational: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -205,6 +210,10 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
             summary.suppressed += 1;
             continue;
         }
+        if r.item.finding.informational().is_some() {
+            summary.informational += 1;
+            continue;
+        }
         summary.findings += 1;
         *summary
             .by_decision
@@ -221,6 +230,9 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
     summary.vulnerabilities_known = db.len();
     if !args.show_suppressed {
         rows.retain(|r| !r.item.suppressed());
+    }
+    if !args.show_informational {
+        rows.retain(|r| r.item.finding.informational().is_none());
     }
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
         OutputFormat::Table
@@ -260,6 +272,8 @@ struct Summary {
     /// Unsuppressed findings.
     findings: usize,
     suppressed: usize,
+    /// Informational advisories matched (not counted as findings).
+    informational: usize,
     by_decision: BTreeMap<&'static str, usize>,
     notes: usize,
     vulnerabilities_known: usize,
@@ -376,6 +390,7 @@ fn finding_json(r: &Row<'_>) -> Value {
         "explanation": item.finding.explanation(),
         "evidence": item.finding.evidence,
         "suppressed": item.vex.as_ref().filter(|v| v.suppresses()),
+        "informational": item.finding.informational(),
         "vex": item.vex,
         "inventory": r.inventory.display().to_string(),
     });
@@ -435,6 +450,9 @@ fn write_table(out: &mut impl Write, rows: &[Row<'_>], summary: &Summary) -> Res
         }
         if let Some(v) = &r.item.vex {
             note.push(format!("vex:{}", v.status));
+        }
+        if let Some(i) = r.item.finding.informational() {
+            note.push(format!("informational:{i}"));
         }
         lines.push([
             deadline(r),

@@ -51,6 +51,9 @@ pub(crate) struct PackageEntry {
     /// The ecosystem as the advisory names it (with its release, if any).
     pub ecosystem: Ecosystem,
     pub rule: PackageRule,
+    /// RustSec's informational kind (`unmaintained`, `unsound`, `notice`):
+    /// a warning about the package, not a vulnerability.
+    pub informational: Option<Box<str>>,
 }
 
 #[derive(Debug, Clone)]
@@ -235,6 +238,7 @@ impl MatchIndex {
                             status,
                             scheme,
                         },
+                        informational: None,
                     });
                 self.stats.package_entries += 1;
                 keys.push(IndexKey::Package(key));
@@ -289,6 +293,7 @@ impl MatchIndex {
                 entry: i as u32,
                 ecosystem,
                 rule: PackageRule::Osv(Box::new(compiled)),
+                informational: informational(p.ecosystem_specific.as_deref()),
             },
         ))
     }
@@ -297,6 +302,17 @@ impl MatchIndex {
         self.stats.package_keys = self.packages.len();
         self.stats.product_keys = self.products.len();
     }
+}
+
+/// The `informational` kind in an affected package's free-form data
+/// (`{"database_specific": {"informational": "unmaintained"}}`, as RustSec
+/// and its OSV export write it).
+fn informational(specific: Option<&str>) -> Option<Box<str>> {
+    let v: serde_json::Value = serde_json::from_str(specific?).ok()?;
+    v.pointer("/database_specific/informational")
+        .and_then(|i| i.as_str())
+        .filter(|i| !i.is_empty())
+        .map(Into::into)
 }
 
 fn to_range(r: &yata_model::VersionRange) -> Option<Range> {

@@ -66,6 +66,10 @@ pub struct Evidence {
     /// Versions the advisory names as fixing it, in its order.
     pub fixed_versions: Vec<String>,
     pub confidence: Confidence,
+    /// Set when the advisory is informational (RustSec `unmaintained`,
+    /// `unsound`, `notice`): a warning, not a vulnerability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub informational: Option<String>,
 }
 
 /// An installed thing inside a vulnerability.
@@ -91,6 +95,17 @@ impl Finding {
             }
         }
         all
+    }
+
+    /// The informational kind (`unmaintained`, …) when every advisory behind
+    /// the finding is informational: then it is a warning, not a
+    /// vulnerability (as `cargo audit` reports it).
+    pub fn informational(&self) -> Option<&str> {
+        let mut kind = None;
+        for e in &self.evidence {
+            kind = Some(e.informational.as_deref()?);
+        }
+        kind
     }
 
     /// The evidence in one sentence per advisory.
@@ -399,6 +414,7 @@ fn evaluate_package(e: &PackageEntry, version: &str) -> Result<Option<Evidence>,
                 reason: describe(&d, version),
                 fixed_versions: compiled.fixed_versions().map(str::to_owned).collect(),
                 confidence: Confidence::Exact,
+                informational: e.informational.as_deref().map(str::to_owned),
             }))
         }
         PackageRule::Exact {
@@ -421,6 +437,7 @@ fn evaluate_package(e: &PackageEntry, version: &str) -> Result<Option<Evidence>,
                 reason: format!("version {listed} is listed as affected"),
                 fixed_versions: Vec::new(),
                 confidence: Confidence::Exact,
+                informational: None,
             }))
         }
     }
@@ -469,6 +486,7 @@ fn evaluate_product(e: &ProductEntry, version: Option<&str>, cpe: Option<&Cpe>) 
         reason,
         fixed_versions: fixed_of(p),
         confidence,
+        informational: None,
     };
     let named = || {
         let who = match (&p.vendor, &p.product) {
