@@ -364,8 +364,8 @@ impl Vector {
         let score = (value - mean).clamp(0.0, 10.0);
         // Half up after an epsilon, as Red Hat's Python `cvss` package
         // (`cvss4.py`) rounds and the conformance data expects: the
-        // interpolation lands just below ties
-        // (5.65 as 5.6499…) that the reference scores as 5.7.
+        // interpolation lands just below ties (5.65 as 5.6499…) that the
+        // reference scores as 5.7.
         const EPSILON: f64 = 1e-6;
         ((score + EPSILON) * 10.0 + 0.5).floor() / 10.0
     }
