@@ -28,6 +28,7 @@
 //! [`Limits::max_links`] products per document: product groups make that
 //! number grow as the product of two lists.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -436,13 +437,17 @@ impl Tree {
     }
 
     fn insert(&mut self, out: &mut Out, id: String, refs: Vec<ProductRef>, at: &str) {
-        if self.products.contains_key(&id) {
-            out.warn(
+        match self.products.entry(id) {
+            Entry::Occupied(e) => out.warn(
                 format!("{at}.product_id"),
-                format!("product id {id:?} is defined more than once; the first is used"),
-            );
-        } else {
-            self.products.insert(id, refs);
+                format!(
+                    "product id {:?} is defined more than once; the first is used",
+                    e.key()
+                ),
+            ),
+            Entry::Vacant(e) => {
+                e.insert(refs);
+            }
         }
     }
 

@@ -53,10 +53,11 @@ fn line(s: &Statement) -> String {
     if !s.subcomponents.is_empty() {
         line.push_str(&format!(" / {}", refs(&s.subcomponents)));
     }
-    for text in [&s.impact_statement, &s.action_statement] {
-        if let Some(t) = text {
-            line.push_str(&format!(" | {t}"));
-        }
+    for t in [&s.impact_statement, &s.action_statement]
+        .into_iter()
+        .flatten()
+    {
+        line.push_str(&format!(" | {t}"));
     }
     if let Some(t) = &s.timestamp {
         line.push_str(&format!(" @ {t}"));
