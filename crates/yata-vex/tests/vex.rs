@@ -528,3 +528,45 @@ warning vulnerabilities[2].affects[0].ref: "missing" names no component of this 
         [r#"vex[2].affects[0]: "missing" names no component of this BOM"#]
     );
 }
+
+/// Groups carry flags to their products; relationships take their
+/// component's identity; helpers give purls and CPEs; unknown ids are
+/// located.
+#[test]
+fn csaf_groups_relationships_and_helpers() {
+    let doc = br#"{
+      "document": {"category": "csaf_vex", "csaf_version": "2.0",
+        "tracking": {"id": "X-1", "current_release_date": "2024-05-01T00:00:00Z"}},
+      "product_tree": {
+        "branches": [{"category": "vendor", "name": "Acme", "branches": [
+          {"category": "product_name", "name": "Lib", "branches": [
+            {"category": "product_version", "name": "1.0",
+             "product": {"name": "Acme Lib 1.0", "product_id": "LIB-1",
+               "product_identification_helper": {"purl": "pkg:npm/acme-lib@1.0", "cpe": "cpe:2.3:a:acme:lib:1.0:*:*:*:*:*:*:*"}}}]},
+          {"category": "product_name", "name": "OS", "branches": [
+            {"category": "product_version", "name": "9", "product": {"name": "Acme OS 9", "product_id": "OS-9"}}]}]}],
+        "relationships": [
+          {"category": "installed_on", "product_reference": "LIB-1", "relates_to_product_reference": "OS-9",
+           "full_product_name": {"name": "Acme Lib 1.0 on Acme OS 9", "product_id": "LIB-1-ON-OS-9"}},
+          {"category": "installed_on", "product_reference": "NOPE", "relates_to_product_reference": "OS-9",
+           "full_product_name": {"name": "?", "product_id": "BAD"}}],
+        "product_groups": [{"group_id": "G", "product_ids": ["LIB-1-ON-OS-9", "OS-9"]}]
+      },
+      "vulnerabilities": [{
+        "cve": "CVE-2024-1111",
+        "ids": [{"system_name": "Acme", "text": "ACME-7"}],
+        "product_status": {"known_not_affected": ["LIB-1-ON-OS-9", "OS-9", "GONE"], "fixed": ["LIB-1"]},
+        "flags": [{"label": "vulnerable_code_not_in_execute_path", "group_ids": ["G"]}],
+        "remediations": [{"category": "vendor_fix", "details": "Update.", "product_ids": ["LIB-1"]}]
+      }]
+    }"#;
+    let got = render(&parse(doc).unwrap());
+    let expect = r#"
+CVE-2024-1111 ["ACME-7"] not_affected vulnerable_code_not_in_execute_path(vulnerable_code_not_in_execute_path): purl pkg:npm/acme-lib@1.0, cpe cpe:2.3:a:acme:lib:1.0:*:*:*:*:*:*:* @ 2024-05-01T00:00:00Z
+CVE-2024-1111 ["ACME-7"] not_affected vulnerable_code_not_in_execute_path(vulnerable_code_not_in_execute_path): name Acme OS 9 @ 2024-05-01T00:00:00Z
+CVE-2024-1111 ["ACME-7"] fixed: purl pkg:npm/acme-lib@1.0, cpe cpe:2.3:a:acme:lib:1.0:*:*:*:*:*:*:* | vendor_fix: Update. @ 2024-05-01T00:00:00Z
+warning product_tree.relationships[1].product_reference: unknown product id "NOPE" (or relationships loop or nest more than 32 deep)
+warning vulnerabilities[0].product_status.known_not_affected[2]: unknown product id "GONE"
+"#;
+    assert_eq!(got.trim(), expect.trim(), "\n{got}");
+}
