@@ -21,10 +21,14 @@
 //!   platform Y is not kept.
 //! * **timestamp**: `document.tracking.current_release_date`.
 //!
+//! A product listed under two groups of one status (`fixed` and
+//! `first_fixed`) makes one statement.
+//!
 //! Flags, threats and remediations are attached to at most
 //! [`Limits::max_links`] products per document: product groups make that
 //! number grow as the product of two lists.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -239,6 +243,9 @@ fn vulnerability(
         }
         (!lines.is_empty()).then(|| lines.join("\n"))
     };
+    // A product listed twice under one status (`fixed` and `first_fixed`)
+    // makes one statement.
+    let mut seen = HashSet::new();
     for (key, st) in STATUSES {
         let here = format!("{at}.product_status.{key}");
         let ids_here = match status.get(key) {
@@ -249,13 +256,12 @@ fn vulnerability(
                 continue;
             }
         };
-        let mut seen = HashSet::new();
         for (j, id) in ids_here.iter().enumerate() {
             let Some(id) = id.as_str() else {
                 out.warn(format!("{here}[{j}]"), "not a string; ignored");
                 continue;
             };
-            if !seen.insert(id) {
+            if !seen.insert((st, id)) {
                 continue;
             }
             let Some(products) = tree.products.get(id) else {
@@ -431,13 +437,17 @@ impl Tree {
     }
 
     fn insert(&mut self, out: &mut Out, id: String, refs: Vec<ProductRef>, at: &str) {
-        if self.products.contains_key(&id) {
-            out.warn(
+        match self.products.entry(id) {
+            Entry::Occupied(e) => out.warn(
                 format!("{at}.product_id"),
-                format!("product id {id:?} is defined more than once; the first is used"),
-            );
-        } else {
-            self.products.insert(id, refs);
+                format!(
+                    "product id {:?} is defined more than once; the first is used",
+                    e.key()
+                ),
+            ),
+            Entry::Vacant(e) => {
+                e.insert(refs);
+            }
         }
     }
 

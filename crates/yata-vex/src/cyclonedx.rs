@@ -247,14 +247,12 @@ pub fn from_cyclonedx_statements(statements: &[VexStatement], inventory: &Invent
     };
     let mut out = Out::new(Format::CycloneDx, &limits);
     let mut components: HashMap<String, Vec<ProductRef>> = HashMap::new();
-    for (i, c) in inventory
-        .subject
-        .iter()
-        .chain(&inventory.components)
-        .enumerate()
-    {
+    let subject = inventory.subject.iter().map(|c| (c, "subject".to_owned()));
+    let others =
+        (inventory.components.iter().enumerate()).map(|(i, c)| (c, format!("components[{i}]")));
+    for (c, at) in subject.chain(others) {
         if let Some(id) = &c.id {
-            let refs = identity(&mut out, c, &format!("components[{i}]"));
+            let refs = identity(&mut out, c, &at);
             if !refs.is_empty() {
                 components.entry(id.clone()).or_insert(refs);
             }

@@ -2,8 +2,9 @@
 //! statement and one component per purl, CPE or named product, which the
 //! entries' `affects` refer to by bom-ref.
 //!
-//! Read back with [`crate::parse`], the statements come back the same
-//! except for: `source` (now CycloneDX); the justification's `as_written`
+//! Equal statements are written once. Read back with [`crate::parse`], the
+//! statements come back the same except for: `source` (now CycloneDX); the
+//! justification's `as_written`
 //! (now the CycloneDX justification, unless it was one); `subcomponents`,
 //! which CycloneDX cannot tell from products (they join the affects); and
 //! `Other` refs, which come back as bom-refs.
@@ -45,6 +46,7 @@ pub fn to_cyclonedx_vex(
     let mut components: Vec<Value> = Vec::new();
     let mut bom_refs: HashMap<&ProductRef, String> = HashMap::new();
     let mut vulnerabilities = Vec::with_capacity(statements.len());
+    let mut written = HashSet::new();
     for s in statements {
         let mut affects = Vec::new();
         let mut seen = HashSet::new();
@@ -70,12 +72,12 @@ pub fn to_cyclonedx_vex(
         let mut analysis = Map::new();
         analysis.insert("state".into(), state(s.status).into());
         if let Some(j) = &s.justification {
-            let written = if crate::JustificationKind::from_cyclonedx(&j.as_written).is_some() {
+            let label = if crate::JustificationKind::from_cyclonedx(&j.as_written).is_some() {
                 j.as_written.as_str()
             } else {
                 j.kind.to_cyclonedx()
             };
-            analysis.insert("justification".into(), written.into());
+            analysis.insert("justification".into(), label.into());
         }
         if let Some(d) = &s.impact_statement {
             analysis.insert("detail".into(), d.as_str().into());
@@ -99,7 +101,12 @@ pub fn to_cyclonedx_vex(
         }
         v.insert("analysis".into(), analysis.into());
         v.insert("affects".into(), affects.into());
-        vulnerabilities.push(Value::Object(v));
+        let v = Value::Object(v);
+        // The schema wants vulnerabilities unique: equal statements are
+        // written once.
+        if written.insert(v.to_string()) {
+            vulnerabilities.push(v);
+        }
     }
     let mut bom = Map::new();
     bom.insert("bomFormat".into(), "CycloneDX".into());
