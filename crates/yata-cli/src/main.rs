@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cmd_cpe;
 mod cmd_csaf;
+mod cmd_cvss;
 mod cmd_feed;
 mod cmd_inventory;
 mod cmd_purl;
@@ -40,6 +41,8 @@ enum Command {
     /// CSAF 2.0 documents.
     #[command(subcommand)]
     Csaf(cmd_csaf::CsafCommand),
+    /// Scores of a CVSS v2.0, v3.0, v3.1 or v4.0 vector, as JSON.
+    Cvss(cmd_cvss::CvssArgs),
     /// Advisory feeds: import into a snapshot, statistics.
     #[command(subcommand)]
     Feed(cmd_feed::FeedCommand),
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
             Ok(false) => return ExitCode::FAILURE,
             Err(e) => Err(e),
         },
+        Command::Cvss(args) => cmd_cvss::run(args),
         Command::Feed(cmd) => cmd_feed::run(cmd),
         Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args),
         Command::Scan(args) => match cmd_scan::run(*args) {

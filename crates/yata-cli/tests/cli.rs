@@ -331,3 +331,63 @@ fn inventory_parse_validate_and_scan() {
         serde_json::from_str(&check(&["inventory", "scan-rootfs", rootfs], 0)).unwrap();
     assert_eq!(scanned["components"][0]["ecosystem"], "Debian:12");
 }
+
+#[test]
+fn cvss() {
+    let json =
+        |args: &[&str]| -> serde_json::Value { serde_json::from_str(&check(args, 0)).unwrap() };
+    assert_eq!(
+        json(&["cvss", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]),
+        serde_json::json!({"version": "3.1", "base": 9.8, "temporal": null,
+                           "environmental": null, "severity": "Critical"})
+    );
+    // Severity is that of the most specific score.
+    assert_eq!(
+        json(&[
+            "cvss",
+            "CVSS:3.0/AV:L/AC:L/PR:L/UI:R/S:C/C:L/I:L/A:N/MAV:A/MAC:L/MPR:N/MUI:N/MS:U/MC:N/MI:N/MA:N"
+        ]),
+        serde_json::json!({"version": "3.0", "base": 4.6, "temporal": null,
+                           "environmental": 0.0, "severity": "None"})
+    );
+    assert_eq!(
+        json(&["cvss", "(AV:N/AC:L/Au:S/C:C/I:C/A:C/E:F/RL:U/RC:C)"]),
+        serde_json::json!({"version": "2.0", "base": 9.0, "temporal": 8.6,
+                           "environmental": null, "severity": "High"})
+    );
+    assert_eq!(
+        json(&[
+            "cvss",
+            "CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H/E:U"
+        ]),
+        serde_json::json!({"version": "4.0", "base": 4.1, "temporal": null,
+                           "environmental": null, "severity": "Medium"})
+    );
+
+    let out = yata(&["cvss", "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(r#"cvss 3.1: metric AV: invalid value "X""#),
+        "{err}"
+    );
+    check(&["cvss", "CVSS:3.1/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"], 2);
+    check(&["cvss"], 2);
+
+    let out = yata_stdin(
+        &["cvss", "--batch"],
+        "AV:N/AC:L/Au:N/C:P/I:P/A:P\nnonsense\n\nCVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N\n",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["base"], 7.5);
+    assert!(lines[1]["error"].as_str().unwrap().contains("nonsense"));
+    assert_eq!(lines[2]["error"], "cvss: empty vector");
+    assert_eq!(lines[3]["severity"], "None");
+}

@@ -176,6 +176,15 @@ fn level(metric: usize, value: &str) -> f64 {
     }
 }
 
+/// The distances to the first of `maxes` that is at least as severe in every
+/// metric.
+fn pick<T, const K: usize>(maxes: &[T], dist: impl Fn(&T) -> [f64; K]) -> Option<[f64; K]> {
+    maxes
+        .iter()
+        .map(dist)
+        .find(|ds| ds.iter().all(|&x| x >= 0.0))
+}
+
 impl Vector {
     /// The value of a metric as written, e.g. `"AV"` → `"N"`.
     pub fn metric(&self, name: &str) -> Option<&'static str> {
@@ -307,21 +316,15 @@ impl Vector {
             ]
         };
         let dist4 = |x: &[&str; 3]| [d(SC, x[0]), d(SI, x[1]), d(SA, x[2])];
-        fn pick<T, const K: usize>(maxes: &[T], dist: impl Fn(&T) -> [f64; K]) -> Option<[f64; K]> {
-            maxes
-                .iter()
-                .map(&dist)
-                .find(|ds| ds.iter().all(|&x| x >= 0.0))
-        }
-        let eq4_max = [EQ4_MAX[eq4]];
-        let found = (|| {
-            Some((
-                pick(EQ1_MAX[eq1], dist1)?,
-                pick(EQ2_MAX[eq2], dist2)?,
-                pick(EQ3_EQ6_MAX[eq3][eq6], dist36)?,
-                pick(&eq4_max, dist4)?,
-            ))
-        })();
+        let found = match (
+            pick(EQ1_MAX[eq1], dist1),
+            pick(EQ2_MAX[eq2], dist2),
+            pick(EQ3_EQ6_MAX[eq3][eq6], dist36),
+            pick(&[EQ4_MAX[eq4]], dist4),
+        ) {
+            (Some(d1), Some(d2), Some(d36), Some(d4)) => Some((d1, d2, d36, d4)),
+            _ => None,
+        };
         let (d1, d2, d36, d4) = match found {
             Some(found) => found,
             None => {
