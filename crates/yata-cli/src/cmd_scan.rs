@@ -239,7 +239,8 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
     } else {
         OutputFormat::Json
     });
-    let mut out = std::io::stdout().lock();
+    // Pretty JSON is many short lines: a buffer spares a write per line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         OutputFormat::Json => {
             let findings: Vec<Value> = rows.iter().map(finding_json).collect();
@@ -259,6 +260,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
             writeln!(out, "{text}")?;
         }
     }
+    out.flush()?;
     Ok(!failed)
 }
 
