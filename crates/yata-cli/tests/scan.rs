@@ -367,3 +367,63 @@ fn bad_input_exits_2() {
         2,
     );
 }
+
+/// An asset register (CSV, Japanese headers) against the KEV catalog alone:
+/// KEV names vendor and product only, so the finding is a possible one, and
+/// the row's own exposure decides.
+#[test]
+fn asset_register_rows_match_kev_products_as_possible_findings() {
+    let Some(kev) = yata_testdata::path("kev/known_exploited_vulnerabilities.json") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("assets.csv");
+    std::fs::write(
+        &csv,
+        "ベンダ,製品名,バージョン,ホスト名,インターネット公開,重要度\n\
+         Citrix,NetScaler ADC,14.1-43.50,gw01,はい,高\n\
+         Citrix,NetScaler ADC,14.1-43.50,gw02,いいえ,高\n\
+         Example,Widget,1.0,w01,いいえ,低\n",
+    )
+    .unwrap();
+    let v = scan_json(&["scan", s(&csv), "--feeds", s(&kev), "--format", "json"]);
+    let bleed: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "CVE-2025-5777")
+        .collect();
+    assert_eq!(bleed.len(), 2, "{v:#}");
+    for f in &bleed {
+        assert_eq!(f["confidence"], "product-only");
+        assert_eq!(f["kev"], true);
+        assert!(
+            f["explanation"]
+                .as_str()
+                .unwrap()
+                .contains("verify the version")
+        );
+    }
+    let exposed = bleed
+        .iter()
+        .find(|f| f["product"]["hostname"] == "gw01")
+        .unwrap();
+    let internal = bleed
+        .iter()
+        .find(|f| f["product"]["hostname"] == "gw02")
+        .unwrap();
+    assert_eq!(exposed["ssvc"]["publicly_exposed"]["value"], "yes");
+    assert_eq!(exposed["decision"], "3 days & forensic investigation");
+    assert_eq!(internal["ssvc"]["publicly_exposed"]["value"], "no");
+    // KEV, automatable and total impact (both conservative defaults: KEV
+    // gives no CVSS) reach forensics on an internal asset too (row 13).
+    assert_eq!(internal["decision"], "3 days & forensic investigation");
+    assert_eq!(internal["ssvc"]["automatable"]["source"], "default");
+    assert!(
+        !v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["product"]["product"] == "Widget")
+    );
+}
