@@ -15,12 +15,19 @@
 //!   (NISTIR 7696), and vendor/product names alone when a source (KEV) gives
 //!   no versions: a *possible* finding to verify, never a silent drop.
 //!
+//! [`Population`] holds a whole nation's installed packages for
+//! re-evaluation (one new advisory → affected assets; everything against
+//! everything); [`synth`] generates a synthetic nation for benchmarks.
+//!
 //! Pure and in-memory: no IO, no clock.
 
 pub mod cve;
 mod index;
 pub mod key;
 mod matcher;
+pub mod population;
+pub mod synth;
 
 pub use index::{Advisory, IndexKey, IndexStats, MatchIndex};
 pub use matcher::{Confidence, Evidence, Finding, InstalledPackage, Matches, Note, Subject};
+pub use population::{AssetId, Population, PopulationBuilder};
