@@ -279,6 +279,14 @@ impl Population {
     /// them (the record need not be in any index); only the keys it names are
     /// looked up, and each distinct installed version under them is
     /// evaluated once. A withdrawn record affects nothing.
+    ///
+    /// Cost: one evaluation per distinct installed version of the named
+    /// keys, plus the union of the affected asset lists (a bitmap when they
+    /// are long). An evaluation scans the entry's `versions` list linearly
+    /// ([`yata_version::osv::CompiledAffected::evaluate`]), so an advisory
+    /// listing L versions of a package installed in V distinct versions costs
+    /// O(V·L) string comparisons: the worst real one (homeassistant, 1,133
+    /// listed × 1,133 installed) takes about 3 ms at national scale.
     pub fn affected_by(&self, record: &Record) -> Affected<'_> {
         let mut out = Affected::default();
         let mut total = 0usize;

@@ -366,8 +366,9 @@ impl Nation {
                 Some(s) if slot % 3 == 0 => s,
                 _ => main,
             };
-            // A few tries: small pools run out of new packages.
-            for _ in 0..4 {
+            // Some tries: in small pools (RustSec's crates) the popular
+            // packages are soon all taken.
+            for _ in 0..16 {
                 let p = catalogue.pools[pool].sample(&mut rng);
                 if seen.insert(p) {
                     let r = &catalogue.packages[p as usize];
