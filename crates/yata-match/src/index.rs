@@ -298,6 +298,15 @@ impl MatchIndex {
         ))
     }
 
+    /// The package entries `record` files, compiled exactly as the index
+    /// compiles them, without filing them anywhere: what a new or changed
+    /// advisory says about packages, before (or without) an upsert.
+    pub(crate) fn compile_packages(record: &Record) -> Vec<(PackageKey, Vec<PackageEntry>)> {
+        let mut scratch = MatchIndex::default();
+        scratch.insert(record);
+        scratch.packages.into_iter().collect()
+    }
+
     fn refresh_key_counts(&mut self) {
         self.stats.package_keys = self.packages.len();
         self.stats.product_keys = self.products.len();

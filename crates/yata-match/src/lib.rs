@@ -23,6 +23,10 @@
 //! [`work_list`] puts it together for one inventory: matches, assessments
 //! and VEX verdicts ([`vex`]) in work order.
 //!
+//! [`Population`] holds a whole nation's installed packages for
+//! re-evaluation (one new advisory → affected assets; everything against
+//! everything); [`synth`] generates a synthetic nation for benchmarks.
+//!
 //! Pure and in-memory: no IO, no clock.
 
 mod assess;
@@ -30,10 +34,13 @@ pub mod cve;
 mod index;
 pub mod key;
 mod matcher;
+pub mod population;
+pub mod synth;
 pub mod vex;
 mod worklist;
 
 pub use assess::{Assessment, AssetContext, CvssScore, EpssScore, assess};
 pub use index::{Advisory, IndexKey, IndexStats, MatchIndex};
 pub use matcher::{Confidence, Evidence, Finding, InstalledPackage, Matches, Note, Subject};
+pub use population::{AssetId, Population, PopulationBuilder};
 pub use worklist::{WorkConfig, WorkItem, WorkList, work_list};

@@ -403,7 +403,10 @@ impl MatchIndex {
 }
 
 /// Whether an installed version is inside one package entry.
-fn evaluate_package(e: &PackageEntry, version: &str) -> Result<Option<Evidence>, String> {
+pub(crate) fn evaluate_package(
+    e: &PackageEntry,
+    version: &str,
+) -> Result<Option<Evidence>, String> {
     match &e.rule {
         PackageRule::Osv(compiled) => {
             let decision = compiled.evaluate(version).map_err(|err| err.to_string())?;
