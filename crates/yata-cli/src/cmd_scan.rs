@@ -261,6 +261,12 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
         }
     }
     out.flush()?;
+    // The process ends here: freeing millions of small allocations one by
+    // one would only delay the exit (measured: a tenth of a small scan).
+    drop(rows);
+    std::mem::forget(index);
+    std::mem::forget(inventories);
+    std::mem::forget(db);
     Ok(!failed)
 }
 

@@ -317,7 +317,8 @@ impl MatchIndex {
 /// (`{"database_specific": {"informational": "unmaintained"}}`, as RustSec
 /// and its OSV export write it).
 fn informational(specific: Option<&str>) -> Option<Box<str>> {
-    let v: serde_json::Value = serde_json::from_str(specific?).ok()?;
+    let specific = specific.filter(|s| s.contains("\"informational\""))?;
+    let v: serde_json::Value = serde_json::from_str(specific).ok()?;
     v.pointer("/database_specific/informational")
         .and_then(|i| i.as_str())
         .filter(|i| !i.is_empty())
