@@ -1,6 +1,6 @@
 //! Bundler `Gemfile.lock` (<https://bundler.io/guides/bundler_lockfile.html>).
 //!
-//! The gems of the `RUBYGEMS`, `GIT` and `PATH` sections are components (a
+//! The gems of the `GEM`, `GIT` and `PATH` sections are components (a
 //! platform-specific gem such as `nokogiri (1.15.4-x86_64-linux)` gets a
 //! `platform` PURL qualifier; a git gem a `vcs_url`); the indented lines under
 //! each gem are dependency edges; `CHECKSUMS` (Bundler 2.5+) gives hashes.
@@ -52,7 +52,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
             return Err(at(n, "indented line before any section"));
         }
         match section.as_str() {
-            "RUBYGEMS" | "GIT" | "PATH" | "PLUGIN SOURCE" => {
+            "GEM" | "GIT" | "PATH" | "PLUGIN SOURCE" => {
                 if indent == 2 {
                     in_specs = body == "specs:";
                     if let Some((k, v)) = body.split_once(':') {
