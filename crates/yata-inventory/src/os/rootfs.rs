@@ -77,8 +77,11 @@ pub fn scan_rootfs(dir: &Path, limits: &Limits) -> Result<Inventory, InventoryEr
         else {
             continue;
         };
-        let inv = parse_with_distro(format, &bytes, limits, distro)
-            .map_err(|e| InventoryError::new(format, located(rel, &e.path), e.message))?;
+        let inv =
+            parse_with_distro(format, &bytes, limits, distro).map_err(|e| InventoryError {
+                path: located(rel, &e.path),
+                ..e
+            })?;
         databases.push(format!("{rel} sha256:{}", inv.document.digest));
         match &mut merged {
             None => {
