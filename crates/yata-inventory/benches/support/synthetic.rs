@@ -55,7 +55,7 @@ fn purl(i: usize) -> String {
 
 fn component(out: &mut String, i: usize, nested: Option<usize>) {
     let purl = purl(i);
-    let license = if i % 3 == 0 {
+    let license = if i.is_multiple_of(3) {
         r#"{"expression":"MIT OR Apache-2.0"}"#
     } else {
         r#"{"license":{"id":"Apache-2.0"}}"#
