@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use serde::Serialize;
-use yata_inventory::{Format, Inventory, Limits};
+use yata_inventory::{Format, Inventory, InventoryError, Limit, Limits};
 
 use crate::Failure;
 
@@ -29,6 +29,8 @@ pub(crate) enum InventoryCommand {
 #[derive(Debug, Args)]
 pub(crate) struct ScanArgs {
     dir: PathBuf,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]
@@ -37,6 +39,54 @@ pub(crate) struct ParseArgs {
     /// Read the file as this format instead of detecting it.
     #[arg(long, value_parser = parse_format)]
     format: Option<Format>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// What a document may make the reader do; exceeding a limit is exit code 2.
+#[derive(Debug, Args)]
+pub(crate) struct LimitArgs {
+    /// Refuse a document (or a package database file) larger than this.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_bytes)]
+    max_size: usize,
+    /// Refuse nesting (JSON, XML, YAML, TOML, nested components) deeper than this.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+    /// Refuse more components (packages, products) than this.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_components)]
+    max_components: usize,
+}
+
+impl From<&LimitArgs> for Limits {
+    fn from(args: &LimitArgs) -> Limits {
+        Limits {
+            max_bytes: args.max_size,
+            max_depth: args.max_depth,
+            max_components: args.max_components,
+        }
+    }
+}
+
+/// The option that raises `limit`.
+fn flag(limit: Limit) -> &'static str {
+    match limit {
+        Limit::Size => "--max-size",
+        Limit::Depth => "--max-depth",
+        Limit::Components => "--max-components",
+    }
+}
+
+/// A document that cannot be read: bad input, naming the limit when one
+/// was exceeded.
+fn bad_input(place: &std::path::Path, e: &InventoryError) -> Failure {
+    match e.limit {
+        Some(limit) => Failure::BadInput(format!(
+            "{}: {e} (limit exceeded; raise it with {})",
+            place.display(),
+            flag(limit)
+        )),
+        None => Failure::BadInput(format!("{}: {e}", place.display())),
+    }
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -46,11 +96,13 @@ fn parse_format(s: &str) -> Result<Format, String> {
 /// The outcome of a command: `Ok(false)` when validation found violations.
 pub(crate) fn run(cmd: InventoryCommand) -> Result<bool, Failure> {
     let inventory = match cmd {
-        InventoryCommand::Validate(args) => return validate(&args.file, args.format),
-        InventoryCommand::Parse(args) => read(&args.file, args.format)?,
+        InventoryCommand::Validate(args) => {
+            return validate(&args.file, args.format, &(&args.limits).into());
+        }
+        InventoryCommand::Parse(args) => read(&args.file, args.format, &(&args.limits).into())?,
         InventoryCommand::ScanRootfs(args) => {
-            yata_inventory::os::scan_rootfs(&args.dir, &Limits::default())
-                .map_err(|e| Failure::BadInput(format!("{}: {e}", args.dir.display())))?
+            yata_inventory::os::scan_rootfs(&args.dir, &(&args.limits).into())
+                .map_err(|e| bad_input(&args.dir, &e))?
         }
     };
     let out = ParseOutput::from(&inventory);
@@ -61,8 +113,19 @@ pub(crate) fn run(cmd: InventoryCommand) -> Result<bool, Failure> {
     Ok(true)
 }
 
-fn validate(file: &std::path::Path, format: Option<Format>) -> Result<bool, Failure> {
-    let (bytes, format) = read_bytes(file, format)?;
+fn validate(
+    file: &std::path::Path,
+    format: Option<Format>,
+    limits: &Limits,
+) -> Result<bool, Failure> {
+    let (bytes, format) = read_bytes(file, format, limits)?;
+    // A document beyond a limit is refused before the schema sees it.
+    let parsed = yata_inventory::parse(format, &bytes, limits);
+    if let Err(e) = &parsed
+        && e.limit.is_some()
+    {
+        return Err(bad_input(file, e));
+    }
     let violations: Vec<String> = if format == Format::CycloneDxJson {
         yata_inventory::cyclonedx::validate(&bytes)
             .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?
@@ -77,7 +140,7 @@ fn validate(file: &std::path::Path, format: Option<Format>) -> Result<bool, Fail
             })
             .collect()
     } else {
-        match yata_inventory::parse(format, &bytes, &Limits::default()) {
+        match parsed {
             Ok(inv) => inv
                 .warnings
                 .iter()
@@ -94,17 +157,33 @@ fn validate(file: &std::path::Path, format: Option<Format>) -> Result<bool, Fail
 
 /// Reads and parses `file`; unreadable files, unknown formats and documents
 /// that cannot be parsed are bad input.
-pub(crate) fn read(file: &std::path::Path, format: Option<Format>) -> Result<Inventory, Failure> {
-    let (bytes, format) = read_bytes(file, format)?;
-    yata_inventory::parse(format, &bytes, &Limits::default())
-        .map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))
+pub(crate) fn read(
+    file: &std::path::Path,
+    format: Option<Format>,
+    limits: &Limits,
+) -> Result<Inventory, Failure> {
+    let (bytes, format) = read_bytes(file, format, limits)?;
+    yata_inventory::parse(format, &bytes, limits).map_err(|e| bad_input(file, &e))
 }
 
 /// Reads `file` and settles its format: the one given, else the detected one.
+/// A file larger than `limits.max_bytes` is refused before it is read.
 fn read_bytes(
     file: &std::path::Path,
     format: Option<Format>,
+    limits: &Limits,
 ) -> Result<(Vec<u8>, Format), Failure> {
+    if let Ok(meta) = std::fs::metadata(file)
+        && meta.len() > u64::try_from(limits.max_bytes).unwrap_or(u64::MAX)
+    {
+        return Err(Failure::BadInput(format!(
+            "{}: file of {} bytes exceeds the limit of {} (limit exceeded; raise it with {})",
+            file.display(),
+            meta.len(),
+            limits.max_bytes,
+            flag(Limit::Size)
+        )));
+    }
     let bytes =
         std::fs::read(file).map_err(|e| Failure::BadInput(format!("{}: {e}", file.display())))?;
     let format = format

@@ -155,7 +155,10 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
     let inventories: Vec<(PathBuf, Inventory)> = args
         .inventories
         .iter()
-        .map(|p| crate::cmd_inventory::read(p, None).map(|inv| (p.clone(), inv)))
+        .map(|p| {
+            crate::cmd_inventory::read(p, None, &yata_inventory::Limits::default())
+                .map(|inv| (p.clone(), inv))
+        })
         .collect::<Result<_, _>>()?;
     let db = load_feeds(&args.feeds)?;
     let index = MatchIndex::build(&db);

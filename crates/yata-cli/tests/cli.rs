@@ -391,3 +391,45 @@ fn cvss() {
     assert_eq!(lines[2]["error"], "cvss: empty vector");
     assert_eq!(lines[3]["severity"], "None");
 }
+
+#[test]
+fn inventory_limits_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bom = dir.path().join("bom.json");
+    std::fs::write(
+        &bom,
+        r#"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[
+            {"type":"library","name":"a","components":[{"type":"library","name":"b"}]},
+            {"type":"library","name":"c"}]}"#,
+    )
+    .unwrap();
+    let bom = bom.to_str().unwrap();
+
+    // Defaults: everything is read.
+    let parsed: serde_json::Value =
+        serde_json::from_str(&check(&["inventory", "parse", bom], 0)).unwrap();
+    assert_eq!(parsed["components"].as_array().unwrap().len(), 3);
+    check(&["inventory", "parse", "--max-components", "3", bom], 0);
+
+    for (args, flag) in [
+        (&["--max-components", "2"][..], "--max-components"),
+        (&["--max-depth", "3"], "--max-depth"),
+        (&["--max-size", "100"], "--max-size"),
+    ] {
+        for command in ["parse", "validate"] {
+            let out = yata(&[&["inventory", command][..], args, &[bom]].concat());
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command} {args:?}: {stderr}");
+            assert!(stderr.contains(flag), "{command} {args:?}: {stderr}");
+        }
+    }
+
+    let rootfs = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../yata-inventory/tests/data/os/rootfs-debian"
+    );
+    let out = yata(&["inventory", "scan-rootfs", "--max-components", "1", rootfs]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--max-components"), "{stderr}");
+}

@@ -158,6 +158,17 @@ impl Default for Limits {
     }
 }
 
+/// One of the [`Limits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::max_bytes`].
+    Size,
+    /// [`Limits::max_depth`].
+    Depth,
+    /// [`Limits::max_components`].
+    Components,
+}
+
 /// A document that cannot be read: where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -167,6 +178,8 @@ pub struct InventoryError {
     /// whole document.
     pub path: String,
     pub message: String,
+    /// The limit the document exceeded, when that is why it was refused.
+    pub limit: Option<Limit>,
 }
 
 impl fmt::Display for InventoryError {
@@ -185,7 +198,14 @@ impl InventoryError {
             format: format.name(),
             path: path.into(),
             message: message.to_string(),
+            limit: None,
         }
+    }
+
+    /// The same error, marked as exceeding `limit`.
+    pub fn with_limit(mut self, limit: Limit) -> Self {
+        self.limit = Some(limit);
+        self
     }
 }
 
@@ -200,7 +220,8 @@ pub fn parse(format: Format, bytes: &[u8], limits: &Limits) -> Result<Inventory,
                 bytes.len(),
                 limits.max_bytes
             ),
-        ));
+        )
+        .with_limit(Limit::Size));
     }
     match format {
         Format::CycloneDxJson => cyclonedx::parse_json(bytes, limits),

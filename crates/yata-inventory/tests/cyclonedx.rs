@@ -120,6 +120,50 @@ fn xml_entities_are_never_expanded() {
     assert!(warnings(&inv)[0].contains("&foo; is not expanded"));
 }
 
+/// Issue 4: "XML external entities never resolved". External (SYSTEM and
+/// PUBLIC), parameter and nested internal entities are refused with the
+/// DOCTYPE that declares them, before any of them is read; an external DTD
+/// is never fetched, so its entities stay unexpanded references.
+#[test]
+fn xml_external_entities_are_never_resolved() {
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "secret-file-contents").unwrap();
+    let url = format!("file://{}", secret.path().display());
+    let body = r#"<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components><component type="library"><name>&xxe;</name></component></components></bom>"#;
+    let lol = (1..10)
+        .map(|i| {
+            format!(
+                r#"<!ENTITY lol{i} "{}">"#,
+                format!("&lol{};", i - 1).repeat(10)
+            )
+        })
+        .collect::<String>();
+    for doctype in [
+        format!(r#"<!DOCTYPE bom [<!ENTITY xxe SYSTEM "{url}">]>"#),
+        format!(r#"<!DOCTYPE bom [<!ENTITY xxe PUBLIC "-//X//Y" "{url}">]>"#),
+        format!(r#"<!DOCTYPE bom [<!ENTITY % ext SYSTEM "{url}"> %ext;]>"#),
+        format!(r#"<!DOCTYPE bom [<!ENTITY lol0 "lol">{lol}<!ENTITY xxe "&lol9;">]>"#),
+    ] {
+        let doc = format!("<?xml version=\"1.0\"?>\n{doctype}\n{body}");
+        let e = xml(&doc).unwrap_err();
+        assert!(
+            e.to_string().contains("entities are never expanded"),
+            "{doctype}: {e}"
+        );
+    }
+
+    // An external DTD is not fetched: its entities are references kept as written.
+    let doc = format!(r#"<!DOCTYPE bom SYSTEM "{url}">{body}"#);
+    let inv = xml(&doc).unwrap();
+    assert_eq!(inv.components[0].name, "&xxe;");
+    let w = warnings(&inv);
+    assert!(w.iter().any(|w| w.ends_with("DOCTYPE ignored")), "{w:?}");
+    assert!(
+        w.iter().any(|w| w.contains("&xxe; is not expanded")),
+        "{w:?}"
+    );
+}
+
 #[test]
 fn limits_are_errors() {
     let limits = Limits {

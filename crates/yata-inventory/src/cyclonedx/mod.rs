@@ -31,7 +31,7 @@ use yata_model::inventory::{Component, Hash};
 use yata_purl::Purl;
 use yata_version::ecosystem::Ecosystem;
 
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 pub use validate::{Violation, validate};
 
@@ -105,10 +105,12 @@ impl<'l> Builder<'l> {
     /// Checks the depth of a nested component at `depth` (1 for top level).
     fn check_depth(&self, path: &str, depth: usize) -> Result<(), InventoryError> {
         if depth > self.limits.max_depth {
-            return Err(self.error(
-                path,
-                format!("components nest deeper than {}", self.limits.max_depth),
-            ));
+            return Err(self
+                .error(
+                    path,
+                    format!("components nest deeper than {}", self.limits.max_depth),
+                )
+                .with_limit(Limit::Depth));
         }
         Ok(())
     }
@@ -116,10 +118,12 @@ impl<'l> Builder<'l> {
     /// Adds a finished component (see [`Builder::finish`]).
     fn push(&mut self, path: &str, component: Component) -> Result<(), InventoryError> {
         if self.inv.components.len() >= self.limits.max_components {
-            return Err(self.error(
-                path,
-                format!("more than {} components", self.limits.max_components),
-            ));
+            return Err(self
+                .error(
+                    path,
+                    format!("more than {} components", self.limits.max_components),
+                )
+                .with_limit(Limit::Components));
         }
         self.inv.components.push(component);
         Ok(())

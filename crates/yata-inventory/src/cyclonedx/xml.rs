@@ -13,7 +13,7 @@ use quick_xml::name::ResolveResult;
 use yata_model::inventory::{Dependency, VexStatement};
 
 use super::{Builder, RawComponent};
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 const NAMESPACE: &str = "http://cyclonedx.org/schema/bom/";
 
@@ -146,7 +146,9 @@ fn read_tree(b: &mut Builder, bytes: &[u8]) -> Result<(Element, Option<String>),
                     return Err(b.error(at(), "content after the root element"));
                 }
                 if stack.len() >= max_depth {
-                    return Err(b.error(at(), format!("XML nests deeper than {max_depth}")));
+                    return Err(b
+                        .error(at(), format!("XML nests deeper than {max_depth}"))
+                        .with_limit(Limit::Depth));
                 }
                 let skip = !in_bom || matches!(stack.last(), Some(None));
                 let element = if skip {

@@ -1,12 +1,13 @@
-//! Helpers shared by the lockfile parsers: ecosystems and their PURLs,
-//! reading JSON/YAML/TOML with located errors, and an inventory builder that
-//! keeps each package once and bounds the component count.
+//! Helpers shared by the lockfile and manifest readers: ecosystems and their
+//! PURLs, hashes, reading text/JSON/YAML/TOML with located errors and bounded
+//! nesting, and [`Lock`], the inventory builder that keeps each package once
+//! and bounds the component count.
 
 use std::collections::{HashMap, HashSet};
 
 use yata_model::inventory::{Component, Dependency, Hash, SourceDocument};
 
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 /// A package ecosystem: its PURL type and its OSV ecosystem name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,37 +28,30 @@ pub(crate) const PYPI: Ecosystem = Ecosystem {
     purl_type: "pypi",
     osv: "PyPI",
 };
-#[allow(dead_code)] // for the go.mod parser
 pub(crate) const GO: Ecosystem = Ecosystem {
     purl_type: "golang",
     osv: "Go",
 };
-#[allow(dead_code)] // for the Gemfile.lock parser
 pub(crate) const RUBYGEMS: Ecosystem = Ecosystem {
     purl_type: "gem",
     osv: "RubyGems",
 };
-#[allow(dead_code)] // for the composer.lock parser
 pub(crate) const PACKAGIST: Ecosystem = Ecosystem {
     purl_type: "composer",
     osv: "Packagist",
 };
-#[allow(dead_code)] // for the pom.xml and gradle.lockfile parsers
 pub(crate) const MAVEN: Ecosystem = Ecosystem {
     purl_type: "maven",
     osv: "Maven",
 };
-#[allow(dead_code)] // for the packages.lock.json parser
 pub(crate) const NUGET: Ecosystem = Ecosystem {
     purl_type: "nuget",
     osv: "NuGet",
 };
-#[allow(dead_code)] // for the pubspec.lock parser
 pub(crate) const PUB: Ecosystem = Ecosystem {
     purl_type: "pub",
     osv: "Pub",
 };
-#[allow(dead_code)] // for the mix.lock parser
 pub(crate) const HEX: Ecosystem = Ecosystem {
     purl_type: "hex",
     osv: "Hex",
@@ -72,26 +66,35 @@ pub(crate) fn package(eco: Ecosystem, name: &str, version: &str) -> (Component, 
         && let Some((scope, rest)) = name.split_once('/')
         && scope.starts_with('@')
     {
-        return package_in(eco, Some(scope), rest, version);
+        return package_in(eco, Some(scope), rest, Some(version), &[]);
     }
-    package_in(eco, None, name, version)
+    package_in(eco, None, name, Some(version), &[])
 }
 
 /// Like [`package`] with an explicit namespace (Maven group, Go module path
-/// prefix, Packagist vendor, npm scope with its `@`).
+/// prefix, Packagist vendor, npm scope with its `@`), PURL qualifiers and
+/// perhaps no version (an empty one is none). The id without a PURL is
+/// `namespace/name@version`, or without the `@version` when there is none.
 pub(crate) fn package_in(
     eco: Ecosystem,
     namespace: Option<&str>,
     name: &str,
-    version: &str,
+    version: Option<&str>,
+    qualifiers: &[(&str, &str)],
 ) -> (Component, Option<String>) {
     let mut c = Component::named(name);
     c.group = namespace.map(str::to_owned);
-    c.version = (!version.is_empty()).then(|| version.to_owned());
+    c.version = version.filter(|v| !v.is_empty()).map(str::to_owned);
     c.ecosystem = Some(eco.osv.to_owned());
-    let mut builder = yata_purl::Purl::builder(eco.purl_type, name).version(version);
+    let mut builder = yata_purl::Purl::builder(eco.purl_type, name);
     if let Some(ns) = namespace {
         builder = builder.namespace(ns);
+    }
+    if let Some(v) = &c.version {
+        builder = builder.version(v);
+    }
+    for (k, v) in qualifiers {
+        builder = builder.qualifier(k, v);
     }
     match builder.build() {
         Ok(purl) => {
@@ -101,13 +104,30 @@ pub(crate) fn package_in(
             (c, None)
         }
         Err(e) => {
-            let full = match namespace {
+            let mut id = match namespace {
                 Some(ns) => format!("{ns}/{name}"),
                 None => name.to_owned(),
             };
-            c.id = Some(format!("{full}@{version}"));
-            (c, Some(format!("no PURL for {full}@{version}: {e}")))
+            if let Some(v) = &c.version {
+                id = format!("{id}@{v}");
+            }
+            let problem = format!("no PURL for {id}: {e}");
+            c.id = Some(id);
+            (c, Some(problem))
         }
+    }
+}
+
+/// A hash as the document writes it; hex values are lower-cased.
+pub(crate) fn hash(alg: &str, value: &str) -> Hash {
+    let value = if value.bytes().all(|b| b.is_ascii_hexdigit()) {
+        value.to_ascii_lowercase()
+    } else {
+        value.to_owned()
+    };
+    Hash {
+        alg: alg.to_owned(),
+        value,
     }
 }
 
@@ -124,18 +144,7 @@ pub(crate) fn prefixed_hash(text: &str) -> Option<Hash> {
         "blake2b_256" | "blake2b-256" => "BLAKE2b-256",
         _ => return None,
     };
-    if value.is_empty() {
-        return None;
-    }
-    let value = if value.bytes().all(|b| b.is_ascii_hexdigit()) {
-        value.to_ascii_lowercase()
-    } else {
-        value.to_owned()
-    };
-    Some(Hash {
-        alg: alg.to_owned(),
-        value,
-    })
+    (!value.is_empty()).then(|| hash(alg, value))
 }
 
 /// A lower-case hex hash, when `value` is hex.
@@ -164,26 +173,70 @@ pub(crate) fn pep503(name: &str) -> String {
     out
 }
 
-/// Escapes a key for a JSON Pointer segment.
+/// `base` and the JSON Pointer segment for `key`.
 pub(crate) fn pointer(base: &str, key: &str) -> String {
-    format!("{base}/{}", key.replace('~', "~0").replace('/', "~1"))
+    format!("{base}/{}", pointer_token(key))
 }
 
-/// The document as UTF-8 text, without a byte-order mark.
+/// Escapes one JSON Pointer reference token (RFC 6901).
+pub(crate) fn pointer_token(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// The document as UTF-8 text without a byte-order mark; invalid UTF-8 is an
+/// error at its line.
 pub(crate) fn text(format: Format, bytes: &[u8]) -> Result<&str, InventoryError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        InventoryError::new(format, format!("line {line}"), "invalid UTF-8")
-    })?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s)),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+            Err(InventoryError::new(
+                format,
+                format!("line {line}"),
+                format!("invalid UTF-8 at byte {at}"),
+            ))
+        }
+    }
 }
 
-/// Reads JSON into a value; serde_json bounds nesting at 128 levels.
-pub(crate) fn json(format: Format, bytes: &[u8]) -> Result<serde_json::Value, InventoryError> {
-    let text = text(format, bytes)?;
+/// Reads JSON into a value, refusing nesting deeper than `limits.max_depth`
+/// before any value is built (serde_json itself stops at 128 levels).
+pub(crate) fn json(
+    format: Format,
+    text: &str,
+    limits: &Limits,
+) -> Result<serde_json::Value, InventoryError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limits.max_depth {
+                    return Err(InventoryError::new(
+                        format,
+                        "",
+                        format!("nesting deeper than {}", limits.max_depth),
+                    )
+                    .with_limit(Limit::Depth));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
     serde_json::from_str(text).map_err(|e| {
         InventoryError::new(
             format,
@@ -196,10 +249,9 @@ pub(crate) fn json(format: Format, bytes: &[u8]) -> Result<serde_json::Value, In
 /// Reads YAML into a JSON value, bounding nesting by `limits.max_depth`.
 pub(crate) fn yaml(
     format: Format,
-    bytes: &[u8],
+    text: &str,
     limits: &Limits,
 ) -> Result<serde_json::Value, InventoryError> {
-    let text = text(format, bytes)?;
     let mut budget = serde_saphyr::Budget::default();
     budget.max_depth = limits.max_depth;
     let mut options = serde_saphyr::Options::default();
@@ -210,7 +262,14 @@ pub(crate) fn yaml(
             .location()
             .map(|at| format!("line {} column {}", at.line(), at.column()))
             .unwrap_or_default();
-        InventoryError::new(format, path, format!("invalid YAML: {e}"))
+        let error = InventoryError::new(format, path, format!("invalid YAML: {e}"));
+        match e {
+            serde_saphyr::Error::Budget {
+                breach: serde_saphyr::budget::BudgetBreach::Depth { .. },
+                ..
+            } => error.with_limit(Limit::Depth),
+            _ => error,
+        }
     })
 }
 
@@ -227,7 +286,8 @@ pub(crate) fn toml(
             format,
             format!("line {line}"),
             format!("nesting deeper than {}", limits.max_depth),
-        ));
+        )
+        .with_limit(Limit::Depth));
     }
     text.parse::<toml::Table>().map_err(|e| {
         let path = e
@@ -317,6 +377,15 @@ impl Lock {
     /// case new hashes are added to it and a non-dev scope wins over `dev`.
     /// Returns the id.
     pub fn add(&mut self, path: &str, c: Component) -> Result<String, InventoryError> {
+        self.add_new(path, c).map(|(id, _)| id)
+    }
+
+    /// [`Lock::add`], returning whether `c` was new (the last component).
+    pub fn insert(&mut self, path: &str, c: Component) -> Result<bool, InventoryError> {
+        self.add_new(path, c).map(|(_, new)| new)
+    }
+
+    fn add_new(&mut self, path: &str, c: Component) -> Result<(String, bool), InventoryError> {
         let id = c
             .id
             .clone()
@@ -331,19 +400,21 @@ impl Lock {
             if old.scope.as_deref() == Some("dev") && c.scope.as_deref() != Some("dev") {
                 old.scope = c.scope;
             }
-            return Ok(id);
+            return Ok((id, false));
         }
         if self.inv.components.len() >= self.max_components {
-            return Err(self.error(
-                path,
-                format!("more than {} components", self.max_components),
-            ));
+            return Err(self
+                .error(
+                    path,
+                    format!("more than {} components", self.max_components),
+                )
+                .with_limit(Limit::Components));
         }
         let mut c = c;
         c.id = Some(id.clone());
         self.index.insert(id.clone(), self.inv.components.len());
         self.inv.components.push(c);
-        Ok(id)
+        Ok((id, true))
     }
 
     /// Records that `from` depends on `to`.
@@ -365,6 +436,15 @@ impl Lock {
         let to_list = &mut self.edges[i].to;
         if !to_list.iter().any(|t| t == to) {
             to_list.push(to.to_owned());
+        }
+    }
+
+    /// Records that `from` depends on each of `to`, in sorted order.
+    pub fn edges(&mut self, from: &str, mut to: Vec<String>) {
+        to.sort();
+        to.dedup();
+        for t in &to {
+            self.edge(from, t);
         }
     }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::common2::{Builder, COMPOSER, hash, json, package, text};
+use super::common::{Lock, PACKAGIST, hash, json, package_in, text};
 use crate::{Format, Inventory, InventoryError, Limits};
 
 const F: Format = Format::ComposerLock;
@@ -20,7 +20,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
     let Some(root) = doc.as_object() else {
         return Err(InventoryError::new(F, "", "expected a JSON object"));
     };
-    let mut b = Builder::new(F, bytes, limits);
+    let mut b = Lock::new(F, bytes, limits);
     for key in ["content-hash", "plugin-api-version", "minimum-stability"] {
         if let Some(v) = root.get(key).and_then(Value::as_str) {
             b.inv.document.metadata.insert(key.into(), v.to_owned());
@@ -58,7 +58,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
             if version.is_none() {
                 b.warn(format!("{path}/version"), "missing");
             }
-            let mut c = package(COMPOSER, Some(vendor), short, version);
+            let mut c = package_in(PACKAGIST, Some(vendor), short, version, &[]).0;
             c.scope = scope.map(str::to_owned);
             if let Some(sum) = p.pointer("/dist/shasum").and_then(Value::as_str)
                 && !sum.is_empty()
@@ -66,7 +66,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                 c.hashes.push(hash("SHA-1", sum));
             }
             let id = c.id.clone().unwrap_or_default();
-            if b.add(&path, c)? {
+            if b.insert(&path, c)? {
                 by_name.insert(name.to_ascii_lowercase(), id.clone());
                 let deps = p
                     .get("require")
@@ -85,7 +85,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                 None => b.warn(path.clone(), format!("requires {n}, which is not locked")),
             }
         }
-        b.edges(from, to);
+        b.edges(&from, to);
     }
     Ok(b.finish())
 }

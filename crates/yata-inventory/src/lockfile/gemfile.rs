@@ -9,14 +9,14 @@
 
 use std::collections::BTreeMap;
 
-use super::common2::{Builder, GEM, hash, package_with, text};
+use super::common::{Lock, RUBYGEMS, hash, package_in, text};
 use crate::{Format, Inventory, InventoryError, Limits};
 
 const F: Format = Format::GemfileLock;
 
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
     let text = text(F, bytes)?;
-    let mut b = Builder::new(F, bytes, limits);
+    let mut b = Lock::new(F, bytes, limits);
     let mut section = String::new();
     let mut remote: Option<String> = None;
     let mut revision: Option<String> = None;
@@ -82,7 +82,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                     if let Some(v) = &vcs {
                         q.push(("vcs_url", v));
                     }
-                    let c = package_with(GEM, None, name, Some(version), &q);
+                    let c = package_in(RUBYGEMS, None, name, Some(version), &q).0;
                     let id = c.id.clone().unwrap_or_default();
                     if section == "PATH" {
                         b.warn(
@@ -96,7 +96,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                     if section == "PLUGIN SOURCE" {
                         continue;
                     }
-                    if b.add(&format!("line {n}"), c)? {
+                    if b.insert(&format!("line {n}"), c)? {
                         written.insert(body.to_owned(), b.inv.components.len() - 1);
                         by_name.entry(name.to_owned()).or_default().push(id.clone());
                         deps.push((id, Vec::new()));
@@ -160,7 +160,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
             .flatten()
             .cloned()
             .collect();
-        b.edges(from, to);
+        b.edges(&from, to);
     }
     let meta = &mut b.inv.document.metadata;
     if !platforms.is_empty() {

@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 
 use yata_model::inventory::Component;
 
-use super::common2::{Builder, GO, package, text};
+use super::common::{GO, Lock, package_in, text};
 use crate::{Format, Inventory, InventoryError, Limits};
 
 const F: Format = Format::GoMod;
 
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
     let text = text(F, bytes)?;
-    let mut b = Builder::new(F, bytes, limits);
+    let mut b = Lock::new(F, bytes, limits);
     let mut module: Option<String> = None;
     let mut go: Option<String> = None;
     let mut toolchain: Option<String> = None;
@@ -180,7 +180,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
             None => go_module(&path, Some(&version)),
         };
         let id = c.id.clone().unwrap_or_default();
-        b.add(&format!("line {n}"), c)?;
+        b.insert(&format!("line {n}"), c)?;
         if !indirect {
             direct.push(id);
         }
@@ -195,11 +195,11 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         c.version = Some(v.to_owned());
         c.ecosystem = Some(GO.osv.to_owned());
         c.id = Some(format!("stdlib@{v}"));
-        b.add("toolchain", c)?;
+        b.insert("toolchain", c)?;
     }
 
     if let Some(s) = b.inv.subject.as_ref().and_then(|s| s.id.clone()) {
-        b.edges(s, direct);
+        b.edges(&s, direct);
     }
     Ok(b.finish())
 }
@@ -222,7 +222,7 @@ fn go_module(path: &str, version: Option<&str>) -> Component {
         Some((ns, name)) => (Some(ns), name),
         None => (None, path),
     };
-    let mut c = package(GO, ns, name, version);
+    let mut c = package_in(GO, ns, name, version, &[]).0;
     c.name = path.to_owned();
     c.group = None;
     c

@@ -7,14 +7,14 @@
 //! `test`. The `empty=` line lists configurations that resolve to nothing and
 //! is noted in the metadata. Comments start with `#`.
 
-use super::common2::{Builder, MAVEN, package, text};
+use super::common::{Lock, MAVEN, package_in, text};
 use crate::{Format, Inventory, InventoryError, Limits};
 
 const F: Format = Format::GradleLockfile;
 
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
     let text = text(F, bytes)?;
-    let mut b = Builder::new(F, bytes, limits);
+    let mut b = Lock::new(F, bytes, limits);
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
         let line = line.trim();
@@ -46,7 +46,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                 format!("empty part in {coords:?}"),
             ));
         }
-        let mut c = package(MAVEN, Some(group), artifact, Some(version));
+        let mut c = package_in(MAVEN, Some(group), artifact, Some(version), &[]).0;
         let configs: Vec<&str> = configs
             .split(',')
             .map(str::trim)
@@ -55,7 +55,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         if !configs.is_empty() && configs.iter().all(|c| is_test(c)) {
             c.scope = Some("test".into());
         }
-        b.add(&format!("line {n}"), c)?;
+        b.insert(&format!("line {n}"), c)?;
     }
     Ok(b.finish())
 }

@@ -13,8 +13,8 @@
 
 use std::collections::BTreeMap;
 
-use super::common2::{Builder, HEX, hash, package_with, text};
-use crate::{Format, Inventory, InventoryError, Limits};
+use super::common::{HEX, Lock, hash, package_in, text};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 const F: Format = Format::MixLock;
 
@@ -40,17 +40,21 @@ impl Term {
 
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
     let text = text(F, bytes)?;
-    let mut b = Builder::new(F, bytes, limits);
+    let mut b = Lock::new(F, bytes, limits);
     let mut p = TermParser {
         src: text.as_bytes(),
         pos: 0,
         max_depth: limits.max_depth,
+        too_deep: false,
     };
     p.skip_ws();
     if p.pos == p.src.len() {
         return Ok(b.finish());
     }
-    let term = p.term(0).map_err(|m| p.error(m))?;
+    let term = p.term(0).map_err(|m| match p.too_deep {
+        true => p.error(m).with_limit(Limit::Depth),
+        false => p.error(m),
+    })?;
     p.skip_ws();
     if p.pos != p.src.len() {
         return Err(p.error("unexpected text after the map".into()));
@@ -91,7 +95,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                         format!("{package} comes from the repository {repo:?}"),
                     );
                 }
-                let mut c = package_with(HEX, None, package, Some(version), &q);
+                let mut c = package_in(HEX, None, package, Some(version), &q).0;
                 if let Some(Term::Str(outer)) = fields.get(7) {
                     c.hashes.push(hash("SHA-256", outer));
                 }
@@ -106,7 +110,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                     _ => Vec::new(),
                 };
                 let id = c.id.clone().unwrap_or_default();
-                if b.add(&path, c)? {
+                if b.insert(&path, c)? {
                     ids.insert(app.to_owned(), id.clone());
                     pending.push((path, id, deps));
                 }
@@ -119,10 +123,10 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                 } else {
                     format!("git+{url}@{rev}")
                 };
-                let c = package_with(HEX, None, app, None, &[("vcs_url", &vcs)]);
+                let c = package_in(HEX, None, app, None, &[("vcs_url", &vcs)]).0;
                 b.warn(&path, format!("{app} comes from git {url}; no version"));
                 let id = c.id.clone().unwrap_or_default();
-                if b.add(&path, c)? {
+                if b.insert(&path, c)? {
                     ids.insert(app.to_owned(), id);
                 }
             }
@@ -142,7 +146,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                 None => b.warn(&path, format!("depends on {d}, which is not locked")),
             }
         }
-        b.edges(from, to);
+        b.edges(&from, to);
     }
     Ok(b.finish())
 }
@@ -151,6 +155,8 @@ struct TermParser<'a> {
     src: &'a [u8],
     pos: usize,
     max_depth: usize,
+    /// Whether parsing stopped at `max_depth`.
+    too_deep: bool,
 }
 
 impl TermParser<'_> {
@@ -199,6 +205,7 @@ impl TermParser<'_> {
 
     fn term(&mut self, depth: usize) -> Result<Term, String> {
         if depth > self.max_depth {
+            self.too_deep = true;
             return Err(format!("nesting deeper than {}", self.max_depth));
         }
         self.skip_ws();
@@ -400,6 +407,7 @@ mod tests {
             src: s.as_bytes(),
             pos: 0,
             max_depth: 8,
+            too_deep: false,
         }
         .term(0)
     }

@@ -1,11 +1,10 @@
 //! Lockfiles and manifests: one module per format, each with
-//! `parse(bytes, limits)`. Shared helpers are in `common` (and, for the
-//! Go, Ruby, PHP, Java, .NET, Dart and Elixir readers, `common2`).
+//! `parse(bytes, limits)`. Shared helpers and the `Lock` builder are in
+//! `common`.
 
 use crate::{Format, Inventory, InventoryError, Limits};
 
 mod common;
-pub(crate) mod common2;
 
 mod cargo;
 mod npm;

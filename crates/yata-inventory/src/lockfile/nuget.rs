@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use yata_model::inventory::Component;
 
-use super::common2::{Builder, NUGET, hash, json, package, pointer_token, text};
+use super::common::{Lock, NUGET, hash, json, package_in, pointer_token, text};
 use crate::{Format, Inventory, InventoryError, Limits};
 
 const F: Format = Format::NugetLock;
@@ -23,7 +23,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
     let Some(root) = doc.as_object() else {
         return Err(InventoryError::new(F, "", "expected a JSON object"));
     };
-    let mut b = Builder::new(F, bytes, limits);
+    let mut b = Lock::new(F, bytes, limits);
     match root.get("version") {
         Some(Value::Number(v)) => b.inv.document.spec_version = Some(v.to_string()),
         Some(_) => return Err(InventoryError::new(F, "/version", "expected a number")),
@@ -70,7 +70,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                     if resolved.is_none() {
                         b.warn(format!("{path}/resolved"), "missing; kept without version");
                     }
-                    let mut c = package(NUGET, None, name, resolved);
+                    let mut c = package_in(NUGET, None, name, resolved, &[]).0;
                     if let Some(h) = entry.get("contentHash").and_then(Value::as_str) {
                         c.hashes.push(hash("SHA-512", h));
                     }
@@ -85,7 +85,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
                 }
             };
             let id = c.id.clone().unwrap_or_default();
-            b.add(&path, c)?;
+            b.insert(&path, c)?;
             ids.insert(name.to_ascii_lowercase(), id.clone());
             let deps = entry
                 .get("dependencies")
@@ -111,7 +111,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         .metadata
         .insert("target_frameworks".into(), names.join(" "));
     for (from, to) in edges {
-        b.edges(from, to);
+        b.edges(&from, to);
     }
     Ok(b.finish())
 }

@@ -11,7 +11,7 @@ use crate::{Format, Inventory, InventoryError, Limits};
 const F: Format = Format::PipfileLock;
 
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
-    let doc = super::common::json(F, bytes)?;
+    let doc = super::common::json(F, super::common::text(F, bytes)?, limits)?;
     let mut lock = Lock::new(F, bytes, limits);
     let Some(root) = doc.as_object() else {
         return Err(lock.error("", "expected a JSON object"));

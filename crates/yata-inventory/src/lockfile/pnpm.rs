@@ -27,7 +27,7 @@ enum Layout {
 }
 
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
-    let doc = super::common::yaml(F, bytes, limits)?;
+    let doc = super::common::yaml(F, super::common::text(F, bytes)?, limits)?;
     let mut lock = Lock::new(F, bytes, limits);
     let Some(root) = doc.as_object() else {
         return Err(lock.error("", "expected a mapping"));

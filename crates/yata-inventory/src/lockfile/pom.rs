@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use super::common2::{Builder, MAVEN, package, text};
-use crate::{Format, Inventory, InventoryError, Limits};
+use super::common::{Lock, MAVEN, package_in, text};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 const F: Format = Format::PomXml;
 
@@ -51,13 +51,13 @@ struct Pom {
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
     let text = text(F, bytes)?;
     let pom = read(text, limits)?;
-    let mut b = Builder::new(F, bytes, limits);
+    let mut b = Lock::new(F, bytes, limits);
     if !pom.model_version.is_empty() {
         b.inv.document.spec_version = Some(pom.model_version.clone());
     }
 
     let resolver = Resolver { pom: &pom };
-    let resolve = |b: &mut Builder, path: &str, raw: &str| -> Option<String> {
+    let resolve = |b: &mut Lock, path: &str, raw: &str| -> Option<String> {
         match resolver.resolve(raw) {
             Ok(v) if v.is_empty() => None,
             Ok(v) => Some(v),
@@ -96,7 +96,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         None
     } else {
         let g = Some(group.as_str()).filter(|g| !g.is_empty());
-        Some(package(MAVEN, g, &artifact, version.as_deref()))
+        Some(package_in(MAVEN, g, &artifact, version.as_deref(), &[]).0)
     };
 
     // (groupId, artifactId) → (version, scope), resolved.
@@ -147,7 +147,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
             );
             version = None;
         }
-        let mut c = package(MAVEN, Some(&g), &a, version.as_deref());
+        let mut c = package_in(MAVEN, Some(&g), &a, version.as_deref(), &[]).0;
         let scope = match d.scope.as_str() {
             "" => managed.map(|m| m.1.as_str()).unwrap_or(""),
             s => s,
@@ -158,14 +158,14 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
             c.scope = Some("optional".into());
         }
         let id = c.id.clone().unwrap_or_default();
-        if b.add(&d.path, c)? {
+        if b.insert(&d.path, c)? {
             direct.push(id);
         }
     }
     if let Some(s) = subject {
         let id = s.id.clone().unwrap_or_default();
         b.inv.subject = Some(s);
-        b.edges(id, direct);
+        b.edges(&id, direct);
     }
     Ok(b.finish())
 }
@@ -254,7 +254,8 @@ fn read(text: &str, limits: &Limits) -> Result<Pom, InventoryError> {
                         F,
                         here(&located),
                         format!("nesting deeper than {}", limits.max_depth),
-                    ));
+                    )
+                    .with_limit(Limit::Depth));
                 }
                 if is_dependency(&stack) {
                     current = Some(Dep {

@@ -8,15 +8,15 @@
 
 use serde_json::Value;
 
-use super::common2::{Builder, PUB, hash, package_with, pointer_token, text};
+use super::common::{Lock, PUB, hash, package_in, pointer_token, text, yaml};
 use crate::{Format, Inventory, InventoryError, Limits};
 
 const F: Format = Format::PubspecLock;
 
 pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
     let text = text(F, bytes)?;
-    let doc = yaml(text, limits)?;
-    let mut b = Builder::new(F, bytes, limits);
+    let doc = yaml(F, text, limits)?;
+    let mut b = Lock::new(F, bytes, limits);
     let root = match &doc {
         Value::Object(o) => o,
         Value::Null => return Ok(b.finish()),
@@ -97,7 +97,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         if version.is_none() {
             b.warn(format!("{path}/version"), "missing; kept without version");
         }
-        let mut c = package_with(PUB, None, name, version, &q);
+        let mut c = package_in(PUB, None, name, version, &q).0;
         match p.get("dependency").and_then(Value::as_str) {
             Some("direct dev") => c.scope = Some("dev".into()),
             Some("direct main" | "transitive" | "direct overridden") => {}
@@ -110,24 +110,7 @@ pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError>
         if let Some(sha) = desc.and_then(|d| d.get("sha256")).and_then(Value::as_str) {
             c.hashes.push(hash("SHA-256", sha));
         }
-        b.add(&path, c)?;
+        b.insert(&path, c)?;
     }
     Ok(b.finish())
-}
-
-/// YAML to a JSON value, with the depth bounded and errors located by line
-/// and column.
-fn yaml(text: &str, limits: &Limits) -> Result<Value, InventoryError> {
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = limits.max_depth;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<Value>(text, options).map_err(|e| {
-        let path = e
-            .location()
-            .map(|at| format!("line {} column {}", at.line(), at.column()))
-            .unwrap_or_default();
-        InventoryError::new(F, path, e)
-    })
 }

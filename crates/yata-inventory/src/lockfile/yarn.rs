@@ -170,7 +170,7 @@ fn key_value(body: &str) -> Result<(String, String), String> {
 }
 
 fn berry_lock(bytes: &[u8], limits: &Limits) -> Result<Inventory, InventoryError> {
-    let doc = super::common::yaml(F, bytes, limits)?;
+    let doc = super::common::yaml(F, super::common::text(F, bytes)?, limits)?;
     let mut lock = Lock::new(F, bytes, limits);
     let Some(root) = doc.as_object() else {
         return Err(lock.error("", "expected a mapping"));

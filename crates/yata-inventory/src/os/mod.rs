@@ -38,7 +38,7 @@ use std::borrow::Cow;
 use yata_model::inventory::{Component, SourceDocument};
 use yata_version::ecosystem::{Ecosystem, EcosystemKind};
 
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 mod apk;
 mod dpkg;
@@ -78,7 +78,8 @@ pub fn parse_with_distro(
                 bytes.len(),
                 limits.max_bytes
             ),
-        ));
+        )
+        .with_limit(Limit::Size));
     }
     let mut inv = Inventory::new(SourceDocument::new(format.name(), crate::digest(bytes)));
     let text = match String::from_utf8_lossy(bytes) {
@@ -238,7 +239,8 @@ impl Packaging {
                 self.format,
                 path,
                 format!("more than {} packages", limits.max_components),
-            ));
+            )
+            .with_limit(Limit::Components));
         }
         inv.components.push(c);
         Ok(())

@@ -13,7 +13,7 @@ use std::io::{self, Read};
 use std::path::{Component as PathComponent, Path, PathBuf};
 
 use super::{OsRelease, parse_with_distro};
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 /// Symlinks followed while resolving one path, as Linux's `MAXSYMLINKS`.
 const MAX_SYMLINKS: usize = 40;
@@ -44,7 +44,11 @@ const RPM_DATABASES: &[&str] = &["var/lib/rpm", "usr/lib/sysimage/rpm"];
 pub fn scan_rootfs(dir: &Path, limits: &Limits) -> Result<Inventory, InventoryError> {
     let mut notes: Vec<(String, String)> = Vec::new();
     let io_error = |format: Format, rel: &str, e: io::Error| {
-        InventoryError::new(format, rel, format!("cannot read {}: {e}", dir.display()))
+        let error = InventoryError::new(format, rel, format!("cannot read {}: {e}", dir.display()));
+        match e.kind() {
+            io::ErrorKind::FileTooLarge => error.with_limit(Limit::Size),
+            _ => error,
+        }
     };
 
     let mut os = None;
@@ -73,8 +77,11 @@ pub fn scan_rootfs(dir: &Path, limits: &Limits) -> Result<Inventory, InventoryEr
         else {
             continue;
         };
-        let inv = parse_with_distro(format, &bytes, limits, distro)
-            .map_err(|e| InventoryError::new(format, located(rel, &e.path), e.message))?;
+        let inv =
+            parse_with_distro(format, &bytes, limits, distro).map_err(|e| InventoryError {
+                path: located(rel, &e.path),
+                ..e
+            })?;
         databases.push(format!("{rel} sha256:{}", inv.document.digest));
         match &mut merged {
             None => {
@@ -90,7 +97,8 @@ pub fn scan_rootfs(dir: &Path, limits: &Limits) -> Result<Inventory, InventoryEr
                         format,
                         rel,
                         format!("more than {} packages", limits.max_components),
-                    ));
+                    )
+                    .with_limit(Limit::Components));
                 }
                 m.components.extend(inv.components);
                 for w in inv.warnings {
@@ -174,17 +182,23 @@ fn read_in_root(root: &Path, rel: &str, limits: &Limits) -> io::Result<Option<Ve
     }
     let limit = u64::try_from(limits.max_bytes).unwrap_or(u64::MAX);
     if meta.len() > limit {
-        return Err(io::Error::other(format!(
-            "{rel} has {} bytes, more than the limit of {limit}",
-            meta.len()
-        )));
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "{rel} has {} bytes, more than the limit of {limit}",
+                meta.len()
+            ),
+        ));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(&path)?
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
     if bytes.len() > limits.max_bytes {
-        return Err(io::Error::other(format!("{rel} grew past the limit")));
+        return Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("{rel} grew past the limit"),
+        ));
     }
     Ok(Some(bytes))
 }

@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 
 use yata_model::inventory::{Criticality, Product, SourceDocument};
 
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 mod csv;
 mod xlsx;
@@ -51,7 +51,8 @@ pub fn parse(format: Format, bytes: &[u8], limits: &Limits) -> Result<Inventory,
                 bytes.len(),
                 limits.max_bytes
             ),
-        ));
+        )
+        .with_limit(Limit::Size));
     }
     let mut inv = Inventory::new(SourceDocument::new(format.name(), crate::digest(bytes)));
     match format {
@@ -306,7 +307,8 @@ fn push(
             format,
             format!("row {row}"),
             format!("more than {} products", limits.max_components),
-        ));
+        )
+        .with_limit(Limit::Components));
     }
     inv.products.push(p);
     Ok(())

@@ -18,7 +18,7 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsx};
 
 use super::{Columns, push};
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 const FORMAT: Format = Format::ProductXlsx;
 
@@ -164,7 +164,8 @@ fn check_archive(bytes: &[u8], limits: &Limits) -> Result<(), InventoryError> {
                 FORMAT,
                 entry.name().map(|n| n.into_owned()).unwrap_or_default(),
                 format!("inflates to more than {limit} bytes (zip bomb?)"),
-            ));
+            )
+            .with_limit(Limit::Size));
         }
     }
     Ok(())

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::{Doc2, ExternalRef, Package2, Relationship2};
-use crate::{Format, InventoryError, Limits};
+use crate::{Format, InventoryError, Limit, Limits};
 
 type Warnings = Vec<(String, String)>;
 
@@ -62,7 +62,8 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<(Doc2, Warnings), In
                 packages.len(),
                 limits.max_components
             ),
-        ));
+        )
+        .with_limit(Limit::Components));
     }
     for (i, p) in packages.iter().enumerate() {
         let path = format!("/packages/{i}");

@@ -6,7 +6,7 @@
 //! `PackageName`; a `FileName`, `SnippetSPDXID` or `LicenseID` closes it.
 
 use super::{Doc2, ExternalRef, Package2, Relationship2};
-use crate::{Format, InventoryError, Limits};
+use crate::{Format, InventoryError, Limit, Limits};
 
 type Warnings = Vec<(String, String)>;
 
@@ -95,7 +95,8 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<(Doc2, Warnings), In
                     return Err(err(
                         n,
                         format!("more packages than the limit of {}", limits.max_components),
-                    ));
+                    )
+                    .with_limit(Limit::Components));
                 }
                 section = Section::Package;
                 doc.packages.push(Package2 {

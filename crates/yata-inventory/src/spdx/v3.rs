@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use yata_model::inventory::{Component, Hash, SourceDocument};
 
 use super::{EDGES_V3, Edges, kind, push_license, set_purl, set_subject, value};
-use crate::{Format, Inventory, InventoryError, Limits};
+use crate::{Format, Inventory, InventoryError, Limit, Limits};
 
 type Object = Map<String, Value>;
 type Warnings = Vec<(String, String)>;
@@ -86,7 +86,8 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Inventory, Inventory
                 "{packages} packages exceed the limit of {}",
                 limits.max_components
             ),
-        ));
+        )
+        .with_limit(Limit::Components));
     }
 
     let name_of = |r: &str| -> String {
