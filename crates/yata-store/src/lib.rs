@@ -59,6 +59,8 @@
 //! socket or a local address until a deployment needs it.
 
 #![forbid(unsafe_code)]
+// Deliberate: `sql.rs` is compiled once per driver (see "One body, two drivers").
+#![allow(clippy::duplicate_mod)]
 
 use std::fmt;
 use std::future::Future;
