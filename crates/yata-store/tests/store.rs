@@ -876,3 +876,19 @@ async fn backup_under_writes_restores_and_verifies(db: &TestDb) {
     assert_eq!(still.verify_audit().await.unwrap(), Ok(entries));
     still.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn open_by_url() {
+    let s = open("sqlite::memory:").await.unwrap();
+    assert_eq!(s.backend(), Backend::Sqlite);
+    s.create_organization(&ADMIN, &org("NCO", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    assert_eq!(s.organizations().await.unwrap().len(), 1);
+    assert_eq!(s.verify_audit().await.unwrap(), Ok(1));
+    s.close().await.unwrap();
+    assert!(matches!(
+        open("mysql://localhost/yata").await,
+        Err(Error::Url(_))
+    ));
+}
