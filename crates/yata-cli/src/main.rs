@@ -11,12 +11,15 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod cmd_audit;
+mod cmd_backup;
 mod cmd_cpe;
 mod cmd_csaf;
 mod cmd_cvss;
 mod cmd_feed;
 mod cmd_inventory;
 mod cmd_purl;
+mod cmd_restore;
 mod cmd_scan;
 mod cmd_version;
 
@@ -55,6 +58,13 @@ enum Command {
     /// Match inventories against advisories and print the deadline-ordered
     /// work list. Exit code 1 when --fail-on is reached, 2 on bad input.
     Scan(Box<cmd_scan::ScanArgs>),
+    /// The platform store's audit log.
+    #[command(subcommand)]
+    Audit(cmd_audit::AuditCommand),
+    /// Copy a running SQLite store to a new file, consistently.
+    Backup(cmd_backup::BackupArgs),
+    /// Replace a SQLite store by a backup whose audit chain verifies.
+    Restore(cmd_restore::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +112,17 @@ fn main() -> ExitCode {
             Ok(false) => return ExitCode::FAILURE,
             Err(e) => Err(e),
         },
+        Command::Audit(cmd) => match cmd_audit::run(cmd) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
+        Command::Backup(args) => cmd_backup::run(args),
+        Command::Restore(args) => match cmd_restore::run(args) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -115,6 +136,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A single-threaded runtime for the commands that use the store.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Opens the existing store at `url`; a URL it cannot use, or a SQLite file
+/// that does not exist, is bad input (opening would create an empty store).
+pub(crate) async fn open_store(url: &str) -> Result<Box<dyn yata_store::Store>, Failure> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        if !path.contains(":memory:") && !std::path::Path::new(path).is_file() {
+            return Err(Failure::BadInput(format!("{url}: no such database file")));
+        }
+    }
+    yata_store::open(url).await.map_err(|e| match e {
+        yata_store::Error::Url(m) => Failure::BadInput(m),
+        e => Failure::Other(e.into()),
+    })
 }
 
 /// `yata … | head` closes the pipe early; that is not a failure.

@@ -1,0 +1,239 @@
+//! The platform's storage (layer 4): one [`Store`] trait, two
+//! implementations with the same behaviour, SQLite (the embedded default,
+//! one file in WAL mode) and PostgreSQL (several server replicas on one
+//! database). Knows nothing about HTTP, sessions or who may see what: the
+//! service layer decides visibility and asks the store the queries it needs
+//! (for example [`Store::supervised_organizations`]).
+//!
+//! # Design
+//!
+//! * **Open by URL**: [`open`] takes `sqlite://yata.db`, `sqlite::memory:` or
+//!   `postgres://…`, applies the migrations (`migrations/sqlite`,
+//!   `migrations/postgres`, embedded in the binary) and returns a
+//!   `Box<dyn Store>`. A trait object rather than an enum: the service
+//!   holds one store chosen at run time, test fakes can stand in, and the
+//!   cost (one boxed future per call) is nothing next to a database round
+//!   trip. The trait's methods return boxed futures by hand so it stays
+//!   dyn-compatible without a macro crate.
+//! * **One body, two drivers**: `src/sql.rs` is compiled twice, as
+//!   `sqlite::sql` and `postgres::sql`, each against its own sqlx driver
+//!   (`type Db`). SQL text is shared (`$1` placeholders work in both); the few
+//!   differences (how a write transaction begins, `FOR UPDATE SKIP LOCKED`,
+//!   backup) live in `sqlite.rs` and `postgres.rs`. Queries are runtime
+//!   `sqlx::query` with explicit binds: no database is needed at build time.
+//! * **Portable types**: timestamps are 64-bit microseconds since the Unix
+//!   epoch, JSON is text, ids are 64-bit integers, so both databases store
+//!   and return the same values.
+//! * **Every write is one transaction and is audited in it**: a write
+//!   begins by locking the audit head (the one-row `audit_head` table; on
+//!   SQLite `BEGIN IMMEDIATE` already serialises writers), appends its
+//!   audit entries, moves the head and commits. The chain therefore has no
+//!   gaps and no forks, and a rolled-back write leaves no entry. The price
+//!   is that writers are serialised on PostgreSQL too; measured batching
+//!   comes before any cleverer scheme. The one exception is job leases
+//!   ([`Store::claim_job`], [`Store::finish_job`]): queue bookkeeping, not
+//!   platform data, so not audited (enqueueing is).
+//! * **The audit chain** ([`audit`]): each entry's hash covers the previous
+//!   hash and its own fields; [`Store::verify_audit`] recomputes it and
+//!   names the first broken entry. Triggers refuse UPDATE and DELETE on
+//!   `audit_log`, which stops mistakes; the chain catches the rest.
+//!
+//! # Issue 6, storage: what is here
+//!
+//! Implemented: sectors (seeded), organisations with sectors, the
+//! ministry-supervision query, users, memberships, API tokens (hash only,
+//! expiry, revocation), assets, inventory documents with history and one
+//! current per asset, replacing an inventory together with its findings
+//! (open / refresh / reopen / resolve) in one transaction, finding
+//! listing and transitions with history, expiry of accepted risks, the job
+//! queue (enqueue, claim with a lease, finish), the audit log and its
+//! verification, SQLite backup (`VACUUM INTO`) and restore.
+//!
+//! Designed only (tables exist, no operations yet): web sessions with CSRF
+//! token hashes (`sessions`), one-time bootstrap links (`bootstrap_links`),
+//! job failure and retry (`attempts`, `last_error`). Not yet designed:
+//! storage of the advisory snapshot imported into the server, incidents,
+//! alerts and controls (later issues).
+//!
+//! No TLS to PostgreSQL yet (sqlx built without a TLS feature): use a unix
+//! socket or a local address until a deployment needs it.
+
+#![forbid(unsafe_code)]
+// Deliberate: `sql.rs` is compiled once per driver (see "One body, two drivers").
+#![allow(clippy::duplicate_mod)]
+
+use std::fmt;
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+
+use jiff::{SignedDuration, Timestamp};
+
+pub mod audit;
+mod error;
+mod model;
+mod postgres;
+mod sqlite;
+
+pub use error::Error;
+pub use model::*;
+
+/// What every [`Store`] method returns: a boxed, sendable future.
+pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// Opens the store at `url` (`sqlite://PATH`, `sqlite::memory:`,
+/// `postgres://…`), creating a SQLite file if missing, and applies the
+/// migrations.
+pub async fn open(url: &str) -> Result<Box<dyn Store>, Error> {
+    if url.starts_with("sqlite:") {
+        Ok(Box::new(sqlite::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(postgres::open(url).await?))
+    } else {
+        Err(Error::Url(format!(
+            "{url:?}: expected sqlite://PATH, sqlite::memory: or postgres://…"
+        )))
+    }
+}
+
+/// Replaces the SQLite store at `url` by the backup `from`, after checking
+/// the backup's audit chain (a broken chain changes nothing and is
+/// returned). The server must not be running on `url`. Returns the number
+/// of audit entries of the restored store.
+pub async fn restore(url: &str, from: &Path) -> Result<Result<u64, BrokenAt>, Error> {
+    if !url.starts_with("sqlite:") {
+        return Err(Error::Unsupported {
+            operation: "restore",
+            backend: "postgres (use pg_restore)",
+        });
+    }
+    sqlite::restore(url, from).await
+}
+
+/// The platform's storage. Every write takes the [`Actor`] that does it,
+/// runs in one transaction and appends to the audit log in that
+/// transaction. Reads never check visibility: the caller does.
+pub trait Store: Send + Sync + fmt::Debug {
+    fn backend(&self) -> Backend;
+    /// Waits for open connections to finish and closes them.
+    fn close(&self) -> Fut<'_, ()>;
+
+    // Sectors and organisations.
+
+    /// The 15 sectors, in their seeded order.
+    fn sectors(&self) -> Fut<'_, Vec<Sector>>;
+    /// `Conflict` if the name is taken; `Invalid` for an unknown sector.
+    fn create_organization<'a>(
+        &'a self,
+        actor: &'a Actor,
+        new: &'a NewOrganization,
+    ) -> Fut<'a, OrgId>;
+    fn organization(&self, id: OrgId) -> Fut<'_, Option<Organization>>;
+    /// All organisations, by id.
+    fn organizations(&self) -> Fut<'_, Vec<Organization>>;
+    /// Operators and government bodies in any sector that `ministry`
+    /// supervises (empty if it is not a ministry), by id.
+    fn supervised_organizations(&self, ministry: OrgId) -> Fut<'_, Vec<OrgId>>;
+    /// Organisations of any kind with any of `sectors`, by id.
+    fn organizations_in_sectors<'a>(&'a self, sectors: &'a [String]) -> Fut<'a, Vec<OrgId>>;
+    /// Whether an NCO organisation has an admin (a member or a valid token):
+    /// the first-start bootstrap asks this.
+    fn nco_admin_exists(&self) -> Fut<'_, bool>;
+
+    // People and tokens.
+
+    /// `Conflict` if the e-mail is taken.
+    fn create_user<'a>(&'a self, actor: &'a Actor, new: &'a NewUser) -> Fut<'a, UserId>;
+    fn user(&self, id: UserId) -> Fut<'_, Option<User>>;
+    fn user_by_email<'a>(&'a self, email: &'a str) -> Fut<'a, Option<User>>;
+    /// Adds the membership or changes its role.
+    fn set_membership<'a>(&'a self, actor: &'a Actor, m: &'a Membership) -> Fut<'a, ()>;
+    fn memberships(&self, user: UserId) -> Fut<'_, Vec<Membership>>;
+    fn create_token<'a>(&'a self, actor: &'a Actor, new: &'a NewToken) -> Fut<'a, TokenId>;
+    /// The token whose secret hashes to `hash`, valid or not.
+    fn token_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<ApiToken>>;
+    /// Revokes a token (again: no change, still audited). `NotFound` if none.
+    fn revoke_token<'a>(&'a self, actor: &'a Actor, id: TokenId) -> Fut<'a, ()>;
+
+    // Assets and inventories.
+
+    /// `Conflict` if the organisation already has an asset of that name.
+    fn create_asset<'a>(&'a self, actor: &'a Actor, new: &'a NewAsset) -> Fut<'a, AssetId>;
+    fn asset(&self, id: AssetId) -> Fut<'_, Option<Asset>>;
+    /// An organisation's assets, by id.
+    fn assets(&self, org: OrgId) -> Fut<'_, Vec<Asset>>;
+    /// In one transaction: makes `inventory` the asset's current document
+    /// (the previous one stays as history) and brings the asset's findings
+    /// in line with `observations`: new ones open, fixed ones that reappear
+    /// reopen, present ones are refreshed (last seen, decision, deadline,
+    /// explanation), open or in-triage ones no longer observed become fixed.
+    fn replace_inventory<'a>(
+        &'a self,
+        actor: &'a Actor,
+        inventory: &'a NewInventory,
+        observations: &'a [Observation],
+    ) -> Fut<'a, (InventoryId, FindingsUpdate)>;
+    fn current_inventory(&self, asset: AssetId) -> Fut<'_, Option<InventoryDocument>>;
+    /// Every document uploaded to the asset, oldest first.
+    fn inventory_history(&self, asset: AssetId) -> Fut<'_, Vec<InventoryMeta>>;
+
+    // Findings.
+
+    /// Ordered by deadline (none last), then id.
+    fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>>;
+    fn finding(&self, id: FindingId) -> Fut<'_, Option<Finding>>;
+    /// Applies `t` if the finding is still in `t.from` (`Conflict`
+    /// otherwise), recording who, when and why.
+    fn transition_finding<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: FindingId,
+        t: &'a Transition,
+    ) -> Fut<'a, ()>;
+    /// The finding's transitions, oldest first.
+    fn finding_history(&self, id: FindingId) -> Fut<'_, Vec<FindingTransition>>;
+    /// Reopens every accepted risk whose expiry is at or before `now`;
+    /// returns how many.
+    fn reopen_expired_risks(&self, now: Timestamp) -> Fut<'_, u64>;
+
+    // Jobs.
+
+    fn enqueue_job<'a>(&'a self, actor: &'a Actor, job: &'a NewJob) -> Fut<'a, JobId>;
+    /// Leases the oldest due job (not done, not leased, or lease expired) to
+    /// `worker` until `now + lease`. No two workers get the same lease.
+    fn claim_job<'a>(
+        &'a self,
+        worker: &'a str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Fut<'a, Option<Job>>;
+    /// Marks a leased job done; `Conflict` if `worker` no longer holds it.
+    fn finish_job<'a>(&'a self, id: JobId, worker: &'a str) -> Fut<'a, ()>;
+
+    // Audit and backup.
+
+    /// Entries with `seq > after`, at most `limit`, in order.
+    fn audit_entries(&self, after: u64, limit: u32) -> Fut<'_, Vec<AuditEntry>>;
+    /// Recomputes the whole chain: the number of entries, or the first
+    /// broken one.
+    fn verify_audit(&self) -> Fut<'_, Result<u64, BrokenAt>>;
+    /// A consistent copy of the live store into the new file `out`
+    /// (SQLite; PostgreSQL answers `Unsupported`: use pg_dump).
+    fn backup<'a>(&'a self, out: &'a Path) -> Fut<'a, ()>;
+}

@@ -1,0 +1,430 @@
+//! The store's records: what goes in (`New…`) and what comes out.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+
+/// A value of a closed set stored as text, with its stored spelling.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &[$name] = &[$($name::$variant,)+];
+
+            /// The stored (and API) spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownValue { what: stringify!($name), value: s.to_owned() }),
+                }
+            }
+        }
+    };
+}
+
+/// A string that names no value of a closed set.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what}: {value:?}")]
+pub struct UnknownValue {
+    what: &'static str,
+    value: String,
+}
+
+text_enum! {
+    /// What an organisation is; it decides what its sectors mean.
+    OrgKind {
+        /// The national cyber office (国家サイバー統括室).
+        Nco = "nco",
+        /// A sector ministry: its sectors are the ones it supervises.
+        Ministry = "ministry",
+        /// A critical-infrastructure operator: its sectors are its own.
+        Operator = "operator",
+        /// A government body: its sectors are its own.
+        Government = "government",
+        /// A software or product vendor.
+        Vendor = "vendor",
+    }
+}
+
+text_enum! {
+    /// A person's or token's role in one organisation.
+    Role {
+        Admin = "admin",
+        Analyst = "analyst",
+        Viewer = "viewer",
+        /// Read-only, including the audit log.
+        Auditor = "auditor",
+    }
+}
+
+text_enum! {
+    /// Software holds inventory documents; a product is vendor/product/version/CPE.
+    AssetKind {
+        Software = "software",
+        Product = "product",
+    }
+}
+
+text_enum! {
+    /// Mission criticality of an asset.
+    Criticality {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        VeryHigh = "very-high",
+    }
+}
+
+text_enum! {
+    /// Where a finding is in its workflow. Which moves are allowed is the
+    /// service's rule; the store records them atomically.
+    FindingState {
+        Open = "open",
+        InTriage = "in_triage",
+        Fixed = "fixed",
+        Mitigated = "mitigated",
+        NotAffected = "not_affected",
+        RiskAccepted = "risk_accepted",
+        FalsePositive = "false_positive",
+    }
+}
+
+macro_rules! id_type {
+    ($($(#[$meta:meta])* $name:ident;)+) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )+};
+}
+
+id_type! {
+    /// An organisation.
+    OrgId;
+    /// A user.
+    UserId;
+    /// An API token.
+    TokenId;
+    /// An asset.
+    AssetId;
+    /// One uploaded inventory document.
+    InventoryId;
+    /// A finding.
+    FindingId;
+    /// A background job.
+    JobId;
+}
+
+/// Who did a write: recorded in the audit log and in finding transitions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The platform itself (expiry, re-evaluation, migrations of data).
+    System,
+    /// The command line run by an operator of the machine.
+    Cli,
+    /// A signed-in person.
+    User(UserId),
+    /// An API token.
+    Token(TokenId),
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::System => f.write_str("system"),
+            Actor::Cli => f.write_str("cli"),
+            Actor::User(id) => write!(f, "user:{id}"),
+            Actor::Token(id) => write!(f, "token:{id}"),
+        }
+    }
+}
+
+/// One of the 15 critical-infrastructure sectors (seeded, never written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sector {
+    /// Stable code, e.g. `credit_cards`.
+    pub code: String,
+    pub name_ja: String,
+    pub name_en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganization {
+    pub name: String,
+    pub kind: OrgKind,
+    /// Sector codes: its own, or for a ministry the supervised ones.
+    pub sectors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub id: OrgId,
+    pub name: String,
+    pub kind: OrgKind,
+    /// Sorted sector codes.
+    pub sectors: Vec<String>,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub name: String,
+    /// Normalised by the caller (the store compares bytes).
+    pub email: String,
+    /// An Argon2id PHC string, hashed by the service; `None`: no password login.
+    pub password_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub created_at: Timestamp,
+    pub disabled_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub user: UserId,
+    pub org: OrgId,
+    pub role: Role,
+}
+
+/// A token to create: only the SHA-256 of the secret reaches the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    pub hash: [u8; 32],
+    pub name: String,
+    pub org: OrgId,
+    pub user: Option<UserId>,
+    pub role: Role,
+    pub expires_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub name: String,
+    pub org: OrgId,
+    pub user: Option<UserId>,
+    pub role: Role,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl ApiToken {
+    /// Neither revoked nor expired at `now`.
+    pub fn is_valid_at(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| now < e)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAsset {
+    pub org: OrgId,
+    pub name: String,
+    pub kind: AssetKind,
+    pub internet_exposed: bool,
+    pub criticality: Criticality,
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+    pub version: Option<String>,
+    pub cpe: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub id: AssetId,
+    pub org: OrgId,
+    pub name: String,
+    pub kind: AssetKind,
+    pub internet_exposed: bool,
+    pub criticality: Criticality,
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+    pub version: Option<String>,
+    pub cpe: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// An inventory document to make current for an asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInventory {
+    pub asset: AssetId,
+    /// The detected or given input format, e.g. `cyclonedx-json`.
+    pub format: String,
+    /// SHA-256 (hex) of the uploaded bytes.
+    pub digest: String,
+    pub components: u64,
+    /// How `body` is encoded, e.g. `json` or `json+gzip`: the service's choice.
+    pub encoding: String,
+    /// The parsed inventory.
+    pub body: Vec<u8>,
+}
+
+/// An inventory document's metadata (history listing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryMeta {
+    pub id: InventoryId,
+    pub asset: AssetId,
+    pub format: String,
+    pub digest: String,
+    pub uploaded_at: Timestamp,
+    pub uploaded_by: String,
+    pub components: u64,
+    pub is_current: bool,
+}
+
+/// The current inventory document of an asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryDocument {
+    pub meta: InventoryMeta,
+    pub encoding: String,
+    pub body: Vec<u8>,
+}
+
+/// What the matcher says about one (vulnerability, subject) of an asset now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    pub vuln_id: String,
+    /// The component's purl (or name@version), or `product`.
+    pub subject: String,
+    pub decision: Option<String>,
+    pub deadline: Option<Timestamp>,
+    /// JSON: why it matched and how it was prioritised.
+    pub explanation: String,
+}
+
+/// What replacing an asset's inventory did to its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FindingsUpdate {
+    /// New findings, opened.
+    pub opened: u64,
+    /// Findings that were fixed (or gone) and reappeared: reopened.
+    pub reopened: u64,
+    /// Findings still present: `last_seen`, deadline and explanation refreshed.
+    pub refreshed: u64,
+    /// Open or in-triage findings no longer present: marked fixed.
+    pub resolved: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub id: FindingId,
+    pub org: OrgId,
+    pub asset: AssetId,
+    pub vuln_id: String,
+    pub subject: String,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    /// In the asset's current inventory.
+    pub present: bool,
+    pub state: FindingState,
+    pub state_changed_at: Timestamp,
+    pub decision: Option<String>,
+    pub deadline: Option<Timestamp>,
+    pub justification: Option<String>,
+    pub risk_accepted_until: Option<Timestamp>,
+    pub explanation: String,
+}
+
+/// Which findings to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingFilter {
+    pub org: OrgId,
+    pub asset: Option<AssetId>,
+    pub state: Option<FindingState>,
+}
+
+/// A move of a finding, applied only if it is still in state `from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub from: FindingState,
+    pub to: FindingState,
+    /// VEX justification (required by the schema for `not_affected`).
+    pub justification: Option<String>,
+    pub note: String,
+    /// Required by the schema for `risk_accepted`.
+    pub risk_accepted_until: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingTransition {
+    pub at: Timestamp,
+    pub actor: String,
+    pub from: FindingState,
+    pub to: FindingState,
+    pub justification: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    pub kind: String,
+    /// JSON.
+    pub payload: String,
+    pub run_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: JobId,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: u32,
+    pub lease_until: Timestamp,
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub actor: String,
+    /// E.g. `organization.create`.
+    pub action: String,
+    /// E.g. `organization:3`.
+    pub object: String,
+    /// JSON, exactly as hashed.
+    pub details: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The first entry where the audit chain does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("audit chain broken at entry {seq}: {reason}")]
+pub struct BrokenAt {
+    pub seq: u64,
+    pub reason: String,
+}

@@ -1,0 +1,1107 @@
+//! The store's body, compiled once per driver (see the crate docs). The
+//! parent module provides `Db`, `BACKEND`, `MIGRATOR`, `SKIP_LOCKED`,
+//! `begin_write` and `backup`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+use sqlx::{AssertSqlSafe, Pool, Row, Transaction};
+
+use super::{BACKEND, Db, MIGRATOR, SKIP_LOCKED};
+use crate::audit::ChainCheck;
+use crate::{
+    Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, Finding, FindingFilter,
+    FindingId, FindingState, FindingTransition, FindingsUpdate, Fut, InventoryDocument,
+    InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset, NewInventory, NewJob,
+    NewOrganization, NewToken, NewUser, Observation, OrgId, Organization, Sector, Store, TokenId,
+    Transition, User, UserId,
+};
+
+type DbRow = <Db as sqlx::Database>::Row;
+
+/// The store on one driver's connection pool.
+#[derive(Debug, Clone)]
+pub(crate) struct SqlStore {
+    pool: Pool<Db>,
+}
+
+impl SqlStore {
+    pub(crate) async fn new(pool: Pool<Db>) -> Result<Self, Error> {
+        MIGRATOR.run(&pool).await?;
+        Ok(SqlStore { pool })
+    }
+
+    async fn write(&self, actor: &Actor) -> Result<Write, Error> {
+        Write::begin(&self.pool, actor).await
+    }
+}
+
+fn now() -> i64 {
+    Timestamp::now().as_microsecond()
+}
+
+fn ts(micros: i64) -> Result<Timestamp, Error> {
+    Timestamp::from_microsecond(micros)
+        .map_err(|e| Error::Invalid(format!("stored timestamp {micros}: {e}")))
+}
+
+fn ts_opt(micros: Option<i64>) -> Result<Option<Timestamp>, Error> {
+    micros.map(ts).transpose()
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// A write in progress: one transaction that holds the audit head.
+struct Write {
+    tx: Transaction<'static, Db>,
+    actor: String,
+    at: i64,
+    seq: u64,
+    hash: String,
+}
+
+impl Write {
+    async fn begin(pool: &Pool<Db>, actor: &Actor) -> Result<Self, Error> {
+        let mut tx = super::begin_write(pool).await?;
+        // A no-op update: on PostgreSQL it takes the head's row lock, so
+        // writers queue here, before touching anything else (no deadlocks).
+        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Write {
+            tx,
+            actor: actor.to_string(),
+            at: now(),
+            seq: count(row.try_get("seq")?),
+            hash: row.try_get("hash")?,
+        })
+    }
+
+    /// Appends an audit entry in this transaction.
+    async fn audit(
+        &mut self,
+        action: &str,
+        object: &str,
+        details: serde_json::Value,
+    ) -> Result<(), Error> {
+        let details = details.to_string();
+        let seq = self.seq + 1;
+        let hash = crate::audit::entry_hash(
+            &self.hash,
+            seq,
+            self.at,
+            &self.actor,
+            action,
+            object,
+            &details,
+        );
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, object, details, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(seq as i64)
+        .bind(self.at)
+        .bind(&self.actor)
+        .bind(action)
+        .bind(object)
+        .bind(&details)
+        .bind(&self.hash)
+        .bind(&hash)
+        .execute(&mut *self.tx)
+        .await?;
+        self.seq = seq;
+        self.hash = hash;
+        Ok(())
+    }
+
+    async fn commit(mut self) -> Result<(), Error> {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(self.seq as i64)
+            .bind(&self.hash)
+            .execute(&mut *self.tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a finding's move (its row is updated by the caller).
+    async fn transition(
+        &mut self,
+        finding: i64,
+        from: FindingState,
+        to: FindingState,
+        justification: Option<&str>,
+        note: &str,
+    ) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO finding_transitions \
+             (finding_id, at, actor, from_state, to_state, justification, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(finding)
+        .bind(self.at)
+        .bind(&self.actor)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(justification)
+        .bind(note)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+}
+
+const ASSET_COLUMNS: &str = "id, org_id, name, kind, internet_exposed, criticality, \
+                             vendor, product, version, cpe, created_at";
+const FINDING_COLUMNS: &str = "id, org_id, asset_id, vuln_id, subject, first_seen, last_seen, \
+     present, state, state_changed_at, decision, deadline, justification, \
+     risk_accepted_until, explanation";
+const INVENTORY_COLUMNS: &str =
+    "id, asset_id, format, digest, uploaded_at, uploaded_by, components, is_current";
+const TOKEN_COLUMNS: &str = "id, name, org_id, user_id, role, created_at, expires_at, revoked_at";
+const USER_COLUMNS: &str = "id, name, email, password_hash, created_at, disabled_at";
+
+fn user_from(r: &DbRow) -> Result<User, Error> {
+    Ok(User {
+        id: UserId(r.try_get("id")?),
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        password_hash: r.try_get("password_hash")?,
+        created_at: ts(r.try_get("created_at")?)?,
+        disabled_at: ts_opt(r.try_get("disabled_at")?)?,
+    })
+}
+
+fn token_from(r: &DbRow) -> Result<ApiToken, Error> {
+    Ok(ApiToken {
+        id: TokenId(r.try_get("id")?),
+        name: r.try_get("name")?,
+        org: OrgId(r.try_get("org_id")?),
+        user: r.try_get::<Option<i64>, _>("user_id")?.map(UserId),
+        role: r.try_get::<&str, _>("role")?.parse()?,
+        created_at: ts(r.try_get("created_at")?)?,
+        expires_at: ts_opt(r.try_get("expires_at")?)?,
+        revoked_at: ts_opt(r.try_get("revoked_at")?)?,
+    })
+}
+
+fn asset_from(r: &DbRow) -> Result<Asset, Error> {
+    Ok(Asset {
+        id: AssetId(r.try_get("id")?),
+        org: OrgId(r.try_get("org_id")?),
+        name: r.try_get("name")?,
+        kind: r.try_get::<&str, _>("kind")?.parse()?,
+        internet_exposed: r.try_get("internet_exposed")?,
+        criticality: r.try_get::<&str, _>("criticality")?.parse()?,
+        vendor: r.try_get("vendor")?,
+        product: r.try_get("product")?,
+        version: r.try_get("version")?,
+        cpe: r.try_get("cpe")?,
+        created_at: ts(r.try_get("created_at")?)?,
+    })
+}
+
+fn inventory_from(r: &DbRow) -> Result<InventoryMeta, Error> {
+    Ok(InventoryMeta {
+        id: InventoryId(r.try_get("id")?),
+        asset: AssetId(r.try_get("asset_id")?),
+        format: r.try_get("format")?,
+        digest: r.try_get("digest")?,
+        uploaded_at: ts(r.try_get("uploaded_at")?)?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        components: count(r.try_get("components")?),
+        is_current: r.try_get("is_current")?,
+    })
+}
+
+fn finding_from(r: &DbRow) -> Result<Finding, Error> {
+    Ok(Finding {
+        id: FindingId(r.try_get("id")?),
+        org: OrgId(r.try_get("org_id")?),
+        asset: AssetId(r.try_get("asset_id")?),
+        vuln_id: r.try_get("vuln_id")?,
+        subject: r.try_get("subject")?,
+        first_seen: ts(r.try_get("first_seen")?)?,
+        last_seen: ts(r.try_get("last_seen")?)?,
+        present: r.try_get("present")?,
+        state: r.try_get::<&str, _>("state")?.parse()?,
+        state_changed_at: ts(r.try_get("state_changed_at")?)?,
+        decision: r.try_get("decision")?,
+        deadline: ts_opt(r.try_get("deadline")?)?,
+        justification: r.try_get("justification")?,
+        risk_accepted_until: ts_opt(r.try_get("risk_accepted_until")?)?,
+        explanation: r.try_get("explanation")?,
+    })
+}
+
+fn audit_from(r: &DbRow) -> Result<AuditEntry, Error> {
+    Ok(AuditEntry {
+        seq: count(r.try_get("seq")?),
+        at: ts(r.try_get("at")?)?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        object: r.try_get("object")?,
+        details: r.try_get("details")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}
+
+impl SqlStore {
+    /// Organisations with their sectors; `filter` is a WHERE clause on `o`
+    /// binding `$1` to `id` when given.
+    async fn load_organizations(&self, id: Option<OrgId>) -> Result<Vec<Organization>, Error> {
+        let id = id.map(|i| i.0);
+        let rows = sqlx::query(
+            "SELECT id, name, kind, created_at FROM organizations \
+             WHERE $1 IS NULL OR id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let sector_rows = sqlx::query(
+            "SELECT org_id, sector FROM organization_sectors \
+             WHERE $1 IS NULL OR org_id = $1 ORDER BY org_id, sector",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sectors: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for r in &sector_rows {
+            sectors
+                .entry(r.try_get("org_id")?)
+                .or_default()
+                .push(r.try_get("sector")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                Ok(Organization {
+                    id: OrgId(id),
+                    name: r.try_get("name")?,
+                    kind: r.try_get::<&str, _>("kind")?.parse()?,
+                    sectors: sectors.remove(&id).unwrap_or_default(),
+                    created_at: ts(r.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        BACKEND
+    }
+
+    fn close(&self) -> Fut<'_, ()> {
+        Box::pin(async move {
+            self.pool.close().await;
+            Ok(())
+        })
+    }
+
+    fn sectors(&self) -> Fut<'_, Vec<Sector>> {
+        Box::pin(async move {
+            let rows = sqlx::query("SELECT code, name_ja, name_en FROM sectors ORDER BY position")
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Sector {
+                        code: r.try_get("code")?,
+                        name_ja: r.try_get("name_ja")?,
+                        name_en: r.try_get("name_en")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn create_organization<'a>(
+        &'a self,
+        actor: &'a Actor,
+        new: &'a NewOrganization,
+    ) -> Fut<'a, OrgId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO organizations (name, kind, created_at) VALUES ($1, $2, $3) \
+                 RETURNING id",
+            )
+            .bind(&new.name)
+            .bind(new.kind.as_str())
+            .bind(w.at)
+            .fetch_one(&mut *w.tx)
+            .await?;
+            let sectors: std::collections::BTreeSet<&str> =
+                new.sectors.iter().map(String::as_str).collect();
+            for sector in &sectors {
+                sqlx::query("INSERT INTO organization_sectors (org_id, sector) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(*sector)
+                    .execute(&mut *w.tx)
+                    .await?;
+            }
+            w.audit(
+                "organization.create",
+                &format!("organization:{id}"),
+                json!({"name": new.name, "kind": new.kind.as_str(), "sectors": sectors}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(OrgId(id))
+        })
+    }
+
+    fn organization(&self, id: OrgId) -> Fut<'_, Option<Organization>> {
+        Box::pin(async move { Ok(self.load_organizations(Some(id)).await?.pop()) })
+    }
+
+    fn organizations(&self) -> Fut<'_, Vec<Organization>> {
+        Box::pin(self.load_organizations(None))
+    }
+
+    fn supervised_organizations(&self, ministry: OrgId) -> Fut<'_, Vec<OrgId>> {
+        Box::pin(async move {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT o.id FROM organizations o \
+                 JOIN organization_sectors os ON os.org_id = o.id \
+                 JOIN organization_sectors ms ON ms.sector = os.sector \
+                 JOIN organizations m ON m.id = ms.org_id \
+                 WHERE m.id = $1 AND m.kind = 'ministry' \
+                   AND o.kind IN ('operator', 'government') \
+                 ORDER BY o.id",
+            )
+            .bind(ministry.0)
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(ids.into_iter().map(OrgId).collect())
+        })
+    }
+
+    fn organizations_in_sectors<'a>(&'a self, sectors: &'a [String]) -> Fut<'a, Vec<OrgId>> {
+        Box::pin(async move {
+            if sectors.is_empty() {
+                return Ok(Vec::new());
+            }
+            let placeholders: Vec<String> = (1..=sectors.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT DISTINCT org_id FROM organization_sectors WHERE sector IN ({}) \
+                 ORDER BY org_id",
+                placeholders.join(", ")
+            );
+            let mut q = sqlx::query_scalar(AssertSqlSafe(sql));
+            for s in sectors {
+                q = q.bind(s.as_str());
+            }
+            let ids: Vec<i64> = q.fetch_all(&self.pool).await?;
+            Ok(ids.into_iter().map(OrgId).collect())
+        })
+    }
+
+    fn nco_admin_exists(&self) -> Fut<'_, bool> {
+        Box::pin(async move {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM memberships m \
+                         JOIN organizations o ON o.id = m.org_id \
+                         WHERE o.kind = 'nco' AND m.role = 'admin') \
+                      + (SELECT COUNT(*) FROM api_tokens t \
+                         JOIN organizations o ON o.id = t.org_id \
+                         WHERE o.kind = 'nco' AND t.role = 'admin' \
+                           AND t.revoked_at IS NULL \
+                           AND (t.expires_at IS NULL OR t.expires_at > $1))",
+            )
+            .bind(now())
+            .fetch_one(&self.pool)
+            .await?;
+            Ok(n > 0)
+        })
+    }
+
+    fn create_user<'a>(&'a self, actor: &'a Actor, new: &'a NewUser) -> Fut<'a, UserId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (name, email, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(&new.name)
+            .bind(&new.email)
+            .bind(new.password_hash.as_deref())
+            .bind(w.at)
+            .fetch_one(&mut *w.tx)
+            .await?;
+            // Never the password hash in the log.
+            w.audit(
+                "user.create",
+                &format!("user:{id}"),
+                json!({"name": new.name, "email": new.email,
+                       "password": new.password_hash.is_some()}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(UserId(id))
+        })
+    }
+
+    fn user(&self, id: UserId) -> Fut<'_, Option<User>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(user_from).transpose()
+        })
+    }
+
+    fn user_by_email<'a>(&'a self, email: &'a str) -> Fut<'a, Option<User>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(user_from).transpose()
+        })
+    }
+
+    fn set_membership<'a>(&'a self, actor: &'a Actor, m: &'a Membership) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            sqlx::query(
+                "INSERT INTO memberships (user_id, org_id, role, created_at) \
+                 VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (user_id, org_id) DO UPDATE SET role = excluded.role",
+            )
+            .bind(m.user.0)
+            .bind(m.org.0)
+            .bind(m.role.as_str())
+            .bind(w.at)
+            .execute(&mut *w.tx)
+            .await?;
+            w.audit(
+                "membership.set",
+                &format!("user:{}", m.user),
+                json!({"organization": m.org.0, "role": m.role.as_str()}),
+            )
+            .await?;
+            w.commit().await
+        })
+    }
+
+    fn memberships(&self, user: UserId) -> Fut<'_, Vec<Membership>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT user_id, org_id, role FROM memberships WHERE user_id = $1 ORDER BY org_id",
+            )
+            .bind(user.0)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Membership {
+                        user: UserId(r.try_get("user_id")?),
+                        org: OrgId(r.try_get("org_id")?),
+                        role: r.try_get::<&str, _>("role")?.parse()?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn create_token<'a>(&'a self, actor: &'a Actor, new: &'a NewToken) -> Fut<'a, TokenId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO api_tokens \
+                 (token_hash, name, org_id, user_id, role, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(&new.hash[..])
+            .bind(&new.name)
+            .bind(new.org.0)
+            .bind(new.user.map(|u| u.0))
+            .bind(new.role.as_str())
+            .bind(w.at)
+            .bind(new.expires_at.map(|t| t.as_microsecond()))
+            .fetch_one(&mut *w.tx)
+            .await?;
+            w.audit(
+                "token.create",
+                &format!("token:{id}"),
+                json!({"name": new.name, "organization": new.org.0,
+                       "user": new.user.map(|u| u.0), "role": new.role.as_str(),
+                       "expires_at": new.expires_at.map(|t| t.to_string())}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(TokenId(id))
+        })
+    }
+
+    fn token_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<ApiToken>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(&hash[..])
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(token_from).transpose()
+        })
+    }
+
+    fn revoke_token<'a>(&'a self, actor: &'a Actor, id: TokenId) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let found = sqlx::query(
+                "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2",
+            )
+            .bind(w.at)
+            .bind(id.0)
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+            if found == 0 {
+                return Err(Error::NotFound("token"));
+            }
+            w.audit("token.revoke", &format!("token:{id}"), json!({}))
+                .await?;
+            w.commit().await
+        })
+    }
+
+    fn create_asset<'a>(&'a self, actor: &'a Actor, new: &'a NewAsset) -> Fut<'a, AssetId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO assets (org_id, name, kind, internet_exposed, criticality, \
+                 vendor, product, version, cpe, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(new.org.0)
+            .bind(&new.name)
+            .bind(new.kind.as_str())
+            .bind(new.internet_exposed)
+            .bind(new.criticality.as_str())
+            .bind(new.vendor.as_deref())
+            .bind(new.product.as_deref())
+            .bind(new.version.as_deref())
+            .bind(new.cpe.as_deref())
+            .bind(w.at)
+            .fetch_one(&mut *w.tx)
+            .await?;
+            w.audit(
+                "asset.create",
+                &format!("asset:{id}"),
+                json!({"organization": new.org.0, "name": new.name,
+                       "kind": new.kind.as_str(), "internet_exposed": new.internet_exposed,
+                       "criticality": new.criticality.as_str(), "vendor": new.vendor,
+                       "product": new.product, "version": new.version, "cpe": new.cpe}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(AssetId(id))
+        })
+    }
+
+    fn asset(&self, id: AssetId) -> Fut<'_, Option<Asset>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {ASSET_COLUMNS} FROM assets WHERE id = $1");
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(asset_from).transpose()
+        })
+    }
+
+    fn assets(&self, org: OrgId) -> Fut<'_, Vec<Asset>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {ASSET_COLUMNS} FROM assets WHERE org_id = $1 ORDER BY id");
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .bind(org.0)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(asset_from).collect()
+        })
+    }
+
+    fn replace_inventory<'a>(
+        &'a self,
+        actor: &'a Actor,
+        inv: &'a NewInventory,
+        observations: &'a [Observation],
+    ) -> Fut<'a, (InventoryId, FindingsUpdate)> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let org: i64 = sqlx::query_scalar("SELECT org_id FROM assets WHERE id = $1")
+                .bind(inv.asset.0)
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .ok_or(Error::NotFound("asset"))?;
+            sqlx::query(
+                "UPDATE inventories SET is_current = FALSE WHERE asset_id = $1 AND is_current",
+            )
+            .bind(inv.asset.0)
+            .execute(&mut *w.tx)
+            .await?;
+            let inventory: i64 = sqlx::query_scalar(
+                "INSERT INTO inventories (asset_id, format, digest, uploaded_at, uploaded_by, \
+                 components, encoding, body, is_current) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE) RETURNING id",
+            )
+            .bind(inv.asset.0)
+            .bind(&inv.format)
+            .bind(&inv.digest)
+            .bind(w.at)
+            .bind(&w.actor)
+            .bind(i64::try_from(inv.components).unwrap_or(i64::MAX))
+            .bind(&inv.encoding[..])
+            .bind(&inv.body[..])
+            .fetch_one(&mut *w.tx)
+            .await?;
+
+            let rows = sqlx::query(
+                "SELECT id, vuln_id, subject, state, present FROM findings WHERE asset_id = $1",
+            )
+            .bind(inv.asset.0)
+            .fetch_all(&mut *w.tx)
+            .await?;
+            let mut existing: HashMap<(String, String), (i64, FindingState, bool)> =
+                HashMap::with_capacity(rows.len());
+            for r in &rows {
+                existing.insert(
+                    (r.try_get("vuln_id")?, r.try_get("subject")?),
+                    (
+                        r.try_get("id")?,
+                        r.try_get::<&str, _>("state")?.parse()?,
+                        r.try_get("present")?,
+                    ),
+                );
+            }
+            let mut update = FindingsUpdate::default();
+            let mut seen: HashSet<i64> = HashSet::with_capacity(observations.len());
+            for o in observations {
+                let key = (o.vuln_id.clone(), o.subject.clone());
+                let deadline = o.deadline.map(|t| t.as_microsecond());
+                if let Some(&(id, state, _)) = existing.get(&key) {
+                    if !seen.insert(id) {
+                        continue;
+                    }
+                    let reopen = state == FindingState::Fixed;
+                    sqlx::query(
+                        "UPDATE findings SET last_seen = $1, present = TRUE, decision = $2, \
+                         deadline = $3, explanation = $4, \
+                         state = CASE WHEN $5 THEN 'open' ELSE state END, \
+                         state_changed_at = CASE WHEN $5 THEN $1 ELSE state_changed_at END \
+                         WHERE id = $6",
+                    )
+                    .bind(w.at)
+                    .bind(o.decision.as_deref())
+                    .bind(deadline)
+                    .bind(&o.explanation)
+                    .bind(reopen)
+                    .bind(id)
+                    .execute(&mut *w.tx)
+                    .await?;
+                    if reopen {
+                        let note = format!("reappeared in inventory {inventory}");
+                        w.transition(id, state, FindingState::Open, None, &note)
+                            .await?;
+                        update.reopened += 1;
+                    } else {
+                        update.refreshed += 1;
+                    }
+                } else {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO findings (org_id, asset_id, vuln_id, subject, first_seen, \
+                         last_seen, present, state, state_changed_at, decision, deadline, \
+                         explanation) \
+                         VALUES ($1, $2, $3, $4, $5, $5, TRUE, 'open', $5, $6, $7, $8) \
+                         RETURNING id",
+                    )
+                    .bind(org)
+                    .bind(inv.asset.0)
+                    .bind(&o.vuln_id)
+                    .bind(&o.subject)
+                    .bind(w.at)
+                    .bind(o.decision.as_deref())
+                    .bind(deadline)
+                    .bind(&o.explanation)
+                    .fetch_one(&mut *w.tx)
+                    .await?;
+                    existing.insert(key, (id, FindingState::Open, true));
+                    seen.insert(id);
+                    update.opened += 1;
+                }
+            }
+            let mut gone: Vec<(i64, FindingState)> = existing
+                .values()
+                .filter(|(id, _, present)| *present && !seen.contains(id))
+                .map(|&(id, state, _)| (id, state))
+                .collect();
+            gone.sort_unstable();
+            for (id, state) in gone {
+                let resolve = matches!(state, FindingState::Open | FindingState::InTriage);
+                sqlx::query(
+                    "UPDATE findings SET present = FALSE, \
+                     state = CASE WHEN $1 THEN 'fixed' ELSE state END, \
+                     state_changed_at = CASE WHEN $1 THEN $2 ELSE state_changed_at END \
+                     WHERE id = $3",
+                )
+                .bind(resolve)
+                .bind(w.at)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+                if resolve {
+                    let note = format!("no longer in inventory {inventory}");
+                    w.transition(id, state, FindingState::Fixed, None, &note)
+                        .await?;
+                    update.resolved += 1;
+                }
+            }
+            w.audit(
+                "inventory.replace",
+                &format!("asset:{}", inv.asset),
+                json!({"inventory": inventory, "format": inv.format, "digest": inv.digest,
+                       "components": inv.components, "findings_opened": update.opened,
+                       "findings_reopened": update.reopened,
+                       "findings_refreshed": update.refreshed,
+                       "findings_resolved": update.resolved}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok((InventoryId(inventory), update))
+        })
+    }
+
+    fn current_inventory(&self, asset: AssetId) -> Fut<'_, Option<InventoryDocument>> {
+        Box::pin(async move {
+            let sql = format!(
+                "SELECT {INVENTORY_COLUMNS}, encoding, body FROM inventories \
+                 WHERE asset_id = $1 AND is_current"
+            );
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(asset.0)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(|r| {
+                Ok(InventoryDocument {
+                    meta: inventory_from(&r)?,
+                    encoding: r.try_get("encoding")?,
+                    body: r.try_get("body")?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn inventory_history(&self, asset: AssetId) -> Fut<'_, Vec<InventoryMeta>> {
+        Box::pin(async move {
+            let sql = format!(
+                "SELECT {INVENTORY_COLUMNS} FROM inventories WHERE asset_id = $1 ORDER BY id"
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .bind(asset.0)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(inventory_from).collect()
+        })
+    }
+
+    fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>> {
+        Box::pin(async move {
+            let sql = format!(
+                "SELECT {FINDING_COLUMNS} FROM findings WHERE org_id = $1 \
+                 AND ($2 IS NULL OR asset_id = $2) AND ($3 IS NULL OR state = $3) \
+                 ORDER BY deadline IS NULL, deadline, id"
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .bind(filter.org.0)
+                .bind(filter.asset.map(|a| a.0))
+                .bind(filter.state.map(FindingState::as_str))
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(finding_from).collect()
+        })
+    }
+
+    fn finding(&self, id: FindingId) -> Fut<'_, Option<Finding>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE id = $1");
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(finding_from).transpose()
+        })
+    }
+
+    fn transition_finding<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: FindingId,
+        t: &'a Transition,
+    ) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let changed = sqlx::query(
+                "UPDATE findings SET state = $1, state_changed_at = $2, justification = $3, \
+                 risk_accepted_until = $4 WHERE id = $5 AND state = $6",
+            )
+            .bind(t.to.as_str())
+            .bind(w.at)
+            .bind(t.justification.as_deref())
+            .bind(t.risk_accepted_until.map(|t| t.as_microsecond()))
+            .bind(id.0)
+            .bind(t.from.as_str())
+            .execute(&mut *w.tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                let state: Option<String> =
+                    sqlx::query_scalar("SELECT state FROM findings WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&mut *w.tx)
+                        .await?;
+                return Err(match state {
+                    None => Error::NotFound("finding"),
+                    Some(s) => {
+                        Error::Conflict(format!("finding {id} is {s}, not {}", t.from.as_str()))
+                    }
+                });
+            }
+            w.transition(id.0, t.from, t.to, t.justification.as_deref(), &t.note)
+                .await?;
+            w.audit(
+                "finding.transition",
+                &format!("finding:{id}"),
+                json!({"from": t.from.as_str(), "to": t.to.as_str(),
+                       "justification": t.justification, "note": t.note,
+                       "risk_accepted_until": t.risk_accepted_until.map(|t| t.to_string())}),
+            )
+            .await?;
+            w.commit().await
+        })
+    }
+
+    fn finding_history(&self, id: FindingId) -> Fut<'_, Vec<FindingTransition>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT at, actor, from_state, to_state, justification, note \
+                 FROM finding_transitions WHERE finding_id = $1 ORDER BY id",
+            )
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(FindingTransition {
+                        at: ts(r.try_get("at")?)?,
+                        actor: r.try_get("actor")?,
+                        from: r.try_get::<&str, _>("from_state")?.parse()?,
+                        to: r.try_get::<&str, _>("to_state")?.parse()?,
+                        justification: r.try_get("justification")?,
+                        note: r.try_get("note")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn reopen_expired_risks(&self, now: Timestamp) -> Fut<'_, u64> {
+        Box::pin(async move {
+            let mut w = self.write(&Actor::System).await?;
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM findings WHERE state = 'risk_accepted' \
+                 AND risk_accepted_until <= $1 ORDER BY id",
+            )
+            .bind(now.as_microsecond())
+            .fetch_all(&mut *w.tx)
+            .await?;
+            if ids.is_empty() {
+                return Ok(0);
+            }
+            for &id in &ids {
+                sqlx::query(
+                    "UPDATE findings SET state = 'open', state_changed_at = $1, \
+                     risk_accepted_until = NULL WHERE id = $2",
+                )
+                .bind(w.at)
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+                w.transition(
+                    id,
+                    FindingState::RiskAccepted,
+                    FindingState::Open,
+                    None,
+                    "risk acceptance expired",
+                )
+                .await?;
+            }
+            w.audit(
+                "finding.risk_expired",
+                "findings",
+                json!({"findings": ids, "now": now.to_string()}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(ids.len() as u64)
+        })
+    }
+
+    fn enqueue_job<'a>(&'a self, actor: &'a Actor, job: &'a NewJob) -> Fut<'a, JobId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO jobs (kind, payload, run_at, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(&job.kind)
+            .bind(&job.payload)
+            .bind(job.run_at.as_microsecond())
+            .bind(w.at)
+            .fetch_one(&mut *w.tx)
+            .await?;
+            w.audit(
+                "job.enqueue",
+                &format!("job:{id}"),
+                json!({"kind": job.kind, "run_at": job.run_at.to_string()}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(JobId(id))
+        })
+    }
+
+    fn claim_job<'a>(
+        &'a self,
+        worker: &'a str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Fut<'a, Option<Job>> {
+        Box::pin(async move {
+            let until = now
+                .checked_add(lease)
+                .map_err(|e| Error::Invalid(format!("lease: {e}")))?;
+            let sql = format!(
+                "UPDATE jobs SET lease_until = $1, lease_owner = $2, attempts = attempts + 1 \
+                 WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $3 \
+                             AND (lease_until IS NULL OR lease_until <= $3) \
+                             ORDER BY run_at, id LIMIT 1 {SKIP_LOCKED}) \
+                 RETURNING id, kind, payload, attempts, lease_until"
+            );
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(until.as_microsecond())
+                .bind(worker)
+                .bind(now.as_microsecond())
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(|r| {
+                Ok(Job {
+                    id: JobId(r.try_get("id")?),
+                    kind: r.try_get("kind")?,
+                    payload: r.try_get("payload")?,
+                    attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+                    lease_until: ts(r.try_get("lease_until")?)?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn finish_job<'a>(&'a self, id: JobId, worker: &'a str) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let done = sqlx::query(
+                "UPDATE jobs SET done_at = $1, lease_until = NULL \
+                 WHERE id = $2 AND lease_owner = $3 AND done_at IS NULL",
+            )
+            .bind(now())
+            .bind(id.0)
+            .bind(worker)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if done == 0 {
+                return Err(Error::Conflict(format!(
+                    "job {id} is not leased to {worker}"
+                )));
+            }
+            Ok(())
+        })
+    }
+
+    fn audit_entries(&self, after: u64, limit: u32) -> Fut<'_, Vec<AuditEntry>> {
+        Box::pin(async move {
+            let rows = sqlx::query(
+                "SELECT seq, at, actor, action, object, details, prev_hash, hash \
+                 FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(i64::try_from(after).unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter().map(audit_from).collect()
+        })
+    }
+
+    fn verify_audit(&self) -> Fut<'_, Result<u64, BrokenAt>> {
+        Box::pin(async move {
+            // One read-only snapshot: concurrent writers cannot make the
+            // head and the entries disagree.
+            let mut tx = super::begin_snapshot(&self.pool).await?;
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+            let (head_seq, head_hash): (i64, String) =
+                (head.try_get("seq")?, head.try_get("hash")?);
+            let mut check = ChainCheck::new();
+            let mut after = 0i64;
+            const PAGE: i64 = 10_000;
+            loop {
+                let rows = sqlx::query(
+                    "SELECT seq, at, actor, action, object, details, prev_hash, hash \
+                     FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(after)
+                .bind(head_seq)
+                .bind(PAGE)
+                .fetch_all(&mut *tx)
+                .await?;
+                for r in &rows {
+                    let e = audit_from(r)?;
+                    if let Err(broken) = check.check(&e) {
+                        return Ok(Err(broken));
+                    }
+                    after = e.seq as i64;
+                }
+                if (rows.len() as i64) < PAGE {
+                    break;
+                }
+            }
+            let beyond: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE seq > $1")
+                .bind(head_seq)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.rollback().await?;
+            if beyond > 0 {
+                return Ok(Err(BrokenAt {
+                    seq: count(head_seq) + 1,
+                    reason: format!("{beyond} entries beyond the head"),
+                }));
+            }
+            Ok(check.finish(count(head_seq), &head_hash))
+        })
+    }
+
+    fn backup<'a>(&'a self, out: &'a Path) -> Fut<'a, ()> {
+        Box::pin(super::backup(&self.pool, out))
+    }
+}

@@ -1,0 +1,894 @@
+//! The store's behaviour, run twice: against SQLite (a temporary file) and
+//! against PostgreSQL (a fresh database per test on the server that
+//! `YATA_TEST_PG_URL` names; see `scripts/pg-test.sh`). Without that
+//! variable the PostgreSQL half skips with a message, or fails when `CI` is
+//! set.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use jiff::{SignedDuration, Timestamp};
+use sqlx::Connection;
+use yata_store::*;
+
+/// One test's database.
+struct TestDb {
+    store: Arc<dyn Store>,
+    url: String,
+    /// PostgreSQL: the server URL and the database to drop afterwards.
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+const PG_ENV: &str = "YATA_TEST_PG_URL";
+
+async fn sqlite_db() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("yata.db").display());
+    TestDb {
+        store: Arc::from(open(&url).await.unwrap()),
+        url,
+        pg: None,
+        _dir: Some(dir),
+    }
+}
+
+async fn pg_db() -> Option<TestDb> {
+    let Ok(server) = std::env::var(PG_ENV) else {
+        if yata_testdata::in_ci() {
+            panic!("{PG_ENV} is not set: CI must run the PostgreSQL tests (scripts/pg-test.sh)");
+        }
+        eprintln!("skipping: {PG_ENV} not set (run under scripts/pg-test.sh)");
+        return None;
+    };
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "yata_t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        Timestamp::now().as_microsecond() % 1_000_000
+    );
+    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let url = with_database(&server, &name);
+    Some(TestDb {
+        store: Arc::from(open(&url).await.unwrap()),
+        url,
+        pg: Some((server, name)),
+        _dir: None,
+    })
+}
+
+/// `server` with its database name replaced by `name`.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}
+
+impl TestDb {
+    async fn finish(self) {
+        self.store.close().await.unwrap();
+        if let Some((server, name)) = self.pg {
+            let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE {name} WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        }
+    }
+
+    /// Runs SQL behind the store's back, as an intruder with file or
+    /// superuser access would.
+    async fn raw(&self, sql: &str) -> Result<(), sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self.store.backend() {
+            Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url).await?;
+                sqlx::raw_sql(sql).execute(&mut c).await?;
+            }
+            Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url).await?;
+                sqlx::raw_sql(sql).execute(&mut c).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn audit_len(&self) -> u64 {
+        self.store.verify_audit().await.unwrap().unwrap()
+    }
+}
+
+/// Each test runs once per database: `sqlite::NAME` and `postgres::NAME`.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = super::sqlite_db().await;
+                super::$name(&db).await;
+                db.finish().await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                let Some(db) = super::pg_db().await else { return };
+                super::$name(&db).await;
+                db.finish().await;
+            })*
+        }
+    };
+}
+
+both!(
+    sectors_are_seeded,
+    organizations_and_supervision,
+    users_memberships_tokens,
+    inventory_replacement_updates_findings,
+    transitions_are_checked_and_recorded,
+    failed_writes_change_nothing,
+    accepted_risks_expire,
+    jobs_are_leased_once,
+    concurrent_writers_keep_one_chain,
+    tampered_audit_entry_is_caught,
+    truncated_audit_log_is_caught,
+    backup_under_writes_restores_and_verifies,
+);
+
+const ADMIN: Actor = Actor::Cli;
+
+fn org(name: &str, kind: OrgKind, sectors: &[&str]) -> NewOrganization {
+    NewOrganization {
+        name: name.to_owned(),
+        kind,
+        sectors: sectors.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn software(org: OrgId, name: &str) -> NewAsset {
+    NewAsset {
+        org,
+        name: name.to_owned(),
+        kind: AssetKind::Software,
+        internet_exposed: true,
+        criticality: Criticality::VeryHigh,
+        vendor: None,
+        product: None,
+        version: None,
+        cpe: None,
+    }
+}
+
+fn inventory(asset: AssetId, tag: &str) -> NewInventory {
+    NewInventory {
+        asset,
+        format: "cyclonedx-json".to_owned(),
+        digest: format!("digest-{tag}"),
+        components: 3,
+        encoding: "json".to_owned(),
+        body: format!("{{\"tag\":\"{tag}\"}}").into_bytes(),
+    }
+}
+
+fn seen(vuln: &str, subject: &str) -> Observation {
+    Observation {
+        vuln_id: vuln.to_owned(),
+        subject: subject.to_owned(),
+        decision: Some("3 days".to_owned()),
+        deadline: Some(Timestamp::from_second(1_900_000_000).unwrap()),
+        explanation: format!("{{\"vuln\":\"{vuln}\"}}"),
+    }
+}
+
+async fn setup_asset(db: &TestDb) -> (OrgId, AssetId) {
+    let o = db
+        .store
+        .create_organization(&ADMIN, &org("Rail East", OrgKind::Operator, &["railways"]))
+        .await
+        .unwrap();
+    let a = db
+        .store
+        .create_asset(&ADMIN, &software(o, "ticketing"))
+        .await
+        .unwrap();
+    (o, a)
+}
+
+async fn finding_by(db: &TestDb, org: OrgId, vuln: &str) -> Finding {
+    let all = db
+        .store
+        .findings(&FindingFilter {
+            org,
+            asset: None,
+            state: None,
+        })
+        .await
+        .unwrap();
+    all.into_iter().find(|f| f.vuln_id == vuln).unwrap()
+}
+
+async fn sectors_are_seeded(db: &TestDb) {
+    let sectors = db.store.sectors().await.unwrap();
+    let codes: Vec<&str> = sectors.iter().map(|s| s.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "ict",
+            "finance",
+            "aviation",
+            "airports",
+            "railways",
+            "electricity",
+            "gas",
+            "government",
+            "medical",
+            "water",
+            "logistics",
+            "chemicals",
+            "credit_cards",
+            "petroleum",
+            "ports"
+        ]
+    );
+    assert_eq!(sectors[0].name_ja, "情報通信");
+    assert_eq!(sectors[7].name_ja, "政府・行政サービス");
+    assert_eq!(sectors[12].name_ja, "クレジット");
+    assert_eq!(sectors[14].name_en, "Ports");
+    assert_eq!(db.audit_len().await, 0);
+}
+
+async fn organizations_and_supervision(db: &TestDb) {
+    let s = &db.store;
+    let fsa = s
+        .create_organization(
+            &ADMIN,
+            &org("FSA", OrgKind::Ministry, &["finance", "credit_cards"]),
+        )
+        .await
+        .unwrap();
+    let bank = s
+        .create_organization(&ADMIN, &org("Bank", OrgKind::Operator, &["finance"]))
+        .await
+        .unwrap();
+    let cards = s
+        .create_organization(
+            &ADMIN,
+            &org("Cards", OrgKind::Operator, &["credit_cards", "ict"]),
+        )
+        .await
+        .unwrap();
+    let rail = s
+        .create_organization(&ADMIN, &org("Rail", OrgKind::Operator, &["railways"]))
+        .await
+        .unwrap();
+    let _vendor = s
+        .create_organization(&ADMIN, &org("Vendor", OrgKind::Vendor, &[]))
+        .await
+        .unwrap();
+    let mlit = s
+        .create_organization(
+            &ADMIN,
+            &org("MLIT", OrgKind::Ministry, &["railways", "finance"]),
+        )
+        .await
+        .unwrap();
+
+    assert_eq!(
+        s.supervised_organizations(fsa).await.unwrap(),
+        [bank, cards]
+    );
+    assert_eq!(s.supervised_organizations(bank).await.unwrap(), []);
+    assert_eq!(
+        s.organizations_in_sectors(&["ict".into(), "railways".into()])
+            .await
+            .unwrap(),
+        [cards, rail, mlit]
+    );
+    let got = s.organization(cards).await.unwrap().unwrap();
+    assert_eq!(got.name, "Cards");
+    assert_eq!(got.kind, OrgKind::Operator);
+    assert_eq!(got.sectors, ["credit_cards", "ict"]);
+    assert_eq!(s.organizations().await.unwrap().len(), 6);
+    assert!(s.organization(OrgId(999)).await.unwrap().is_none());
+
+    let dup = s
+        .create_organization(&ADMIN, &org("Bank", OrgKind::Operator, &[]))
+        .await;
+    assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
+    let bad = s
+        .create_organization(&ADMIN, &org("Nowhere", OrgKind::Operator, &["space"]))
+        .await;
+    assert!(matches!(bad, Err(Error::Invalid(_))), "{bad:?}");
+    assert_eq!(db.audit_len().await, 6);
+}
+
+async fn users_memberships_tokens(db: &TestDb) {
+    let s = &db.store;
+    let nco = s
+        .create_organization(&ADMIN, &org("NCO", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    assert!(!s.nco_admin_exists().await.unwrap());
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+    let u = s
+        .create_user(
+            &ADMIN,
+            &NewUser {
+                name: "Aoi".into(),
+                email: "aoi@example.jp".into(),
+                password_hash: Some(hash.into()),
+            },
+        )
+        .await
+        .unwrap();
+    let again = s
+        .create_user(
+            &ADMIN,
+            &NewUser {
+                name: "X".into(),
+                email: "aoi@example.jp".into(),
+                password_hash: None,
+            },
+        )
+        .await;
+    assert!(matches!(again, Err(Error::Conflict(_))));
+    let got = s.user_by_email("aoi@example.jp").await.unwrap().unwrap();
+    assert_eq!((got.id, got.password_hash.as_deref()), (u, Some(hash)));
+    assert_eq!(s.user(u).await.unwrap().unwrap().name, "Aoi");
+
+    let m = Membership {
+        user: u,
+        org: nco,
+        role: Role::Viewer,
+    };
+    s.set_membership(&ADMIN, &m).await.unwrap();
+    assert!(!s.nco_admin_exists().await.unwrap());
+    s.set_membership(
+        &ADMIN,
+        &Membership {
+            role: Role::Admin,
+            ..m.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.memberships(u).await.unwrap()[0].role, Role::Admin);
+    assert!(s.nco_admin_exists().await.unwrap());
+
+    let secret = [7u8; 32];
+    let expires = Timestamp::now() + SignedDuration::from_hours(24);
+    let t = s
+        .create_token(
+            &Actor::User(u),
+            &NewToken {
+                hash: secret,
+                name: "ci".into(),
+                org: nco,
+                user: Some(u),
+                role: Role::Analyst,
+                expires_at: Some(expires),
+            },
+        )
+        .await
+        .unwrap();
+    let tok = s.token_by_hash(&secret).await.unwrap().unwrap();
+    assert_eq!((tok.id, tok.role, tok.user), (t, Role::Analyst, Some(u)));
+    assert!(tok.is_valid_at(Timestamp::now()));
+    assert!(!tok.is_valid_at(expires));
+    assert!(s.token_by_hash(&[8u8; 32]).await.unwrap().is_none());
+    s.revoke_token(&ADMIN, t).await.unwrap();
+    assert!(
+        !s.token_by_hash(&secret)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_valid_at(Timestamp::now())
+    );
+    assert!(matches!(
+        s.revoke_token(&ADMIN, TokenId(999)).await,
+        Err(Error::NotFound(_))
+    ));
+
+    let log = s.audit_entries(0, 100).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "organization.create",
+            "user.create",
+            "membership.set",
+            "membership.set",
+            "token.create",
+            "token.revoke"
+        ]
+    );
+    assert!(
+        !log[1].details.contains("argon2"),
+        "password hash in the audit log"
+    );
+    assert_eq!(log[4].actor, format!("user:{u}"));
+}
+
+async fn inventory_replacement_updates_findings(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let (i1, up) = s
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "1"),
+            &[seen("CVE-1", "pkg:npm/a@1"), seen("CVE-2", "pkg:npm/b@1")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 2,
+            ..Default::default()
+        }
+    );
+    let (i2, up) = s
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "2"),
+            &[seen("CVE-2", "pkg:npm/b@1"), seen("CVE-3", "pkg:npm/c@1")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 1,
+            refreshed: 1,
+            resolved: 1,
+            reopened: 0
+        }
+    );
+    let f1 = finding_by(db, o, "CVE-1").await;
+    assert_eq!((f1.state, f1.present), (FindingState::Fixed, false));
+    let (_, up) = s
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "3"),
+            &[
+                seen("CVE-1", "pkg:npm/a@1"),
+                seen("CVE-2", "pkg:npm/b@1"),
+                seen("CVE-3", "pkg:npm/c@1"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            reopened: 1,
+            refreshed: 2,
+            ..Default::default()
+        }
+    );
+    let f1b = finding_by(db, o, "CVE-1").await;
+    assert_eq!(
+        (f1b.id, f1b.state, f1b.present),
+        (f1.id, FindingState::Open, true)
+    );
+    assert_eq!(f1b.first_seen, f1.first_seen);
+    let moves: Vec<(FindingState, FindingState)> = s
+        .finding_history(f1.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| (t.from, t.to))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            (FindingState::Open, FindingState::Fixed),
+            (FindingState::Fixed, FindingState::Open)
+        ]
+    );
+
+    let history = s.inventory_history(a).await.unwrap();
+    assert_eq!(history.len(), 3);
+    assert_eq!(history.iter().filter(|h| h.is_current).count(), 1);
+    assert_eq!((history[0].id, history[1].id), (i1, i2));
+    let current = s.current_inventory(a).await.unwrap().unwrap();
+    assert_eq!(current.body, b"{\"tag\":\"3\"}");
+    assert_eq!(current.meta.uploaded_by, "cli");
+
+    let open = s
+        .findings(&FindingFilter {
+            org: o,
+            asset: Some(a),
+            state: Some(FindingState::Open),
+        })
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 3);
+    assert_eq!(
+        open[0].deadline,
+        Some(Timestamp::from_second(1_900_000_000).unwrap())
+    );
+    assert_eq!(open[0].decision.as_deref(), Some("3 days"));
+    assert_eq!(db.audit_len().await, 5);
+}
+
+async fn transitions_are_checked_and_recorded(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(a, "1"),
+        &[seen("CVE-9", "pkg:cargo/x@1")],
+    )
+    .await
+    .unwrap();
+    let f = finding_by(db, o, "CVE-9").await;
+    let analyst = Actor::User(UserId(42));
+    let triage = Transition {
+        from: FindingState::Open,
+        to: FindingState::InTriage,
+        justification: None,
+        note: "looking".into(),
+        risk_accepted_until: None,
+    };
+    s.transition_finding(&analyst, f.id, &triage).await.unwrap();
+    let stale = s.transition_finding(&analyst, f.id, &triage).await;
+    assert!(matches!(stale, Err(Error::Conflict(_))), "{stale:?}");
+    let missing = s
+        .transition_finding(&analyst, FindingId(999), &triage)
+        .await;
+    assert!(matches!(missing, Err(Error::NotFound(_))), "{missing:?}");
+
+    let not_affected = Transition {
+        from: FindingState::InTriage,
+        to: FindingState::NotAffected,
+        justification: Some("vulnerable_code_not_in_execute_path".into()),
+        note: "never called".into(),
+        risk_accepted_until: None,
+    };
+    s.transition_finding(&analyst, f.id, &not_affected)
+        .await
+        .unwrap();
+    let got = s.finding(f.id).await.unwrap().unwrap();
+    assert_eq!(got.state, FindingState::NotAffected);
+    assert_eq!(
+        got.justification.as_deref(),
+        Some("vulnerable_code_not_in_execute_path")
+    );
+    let history = s.finding_history(f.id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].actor, "user:42");
+    assert_eq!(history[1].note, "never called");
+
+    // A decision survives re-uploads while the component is still there.
+    let (_, up) = s
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "2"),
+            &[seen("CVE-9", "pkg:cargo/x@1")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(up.refreshed, 1);
+    assert_eq!(
+        s.finding(f.id).await.unwrap().unwrap().state,
+        FindingState::NotAffected
+    );
+}
+
+async fn failed_writes_change_nothing(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    s.replace_inventory(&ADMIN, &inventory(a, "1"), &[seen("CVE-5", "p")])
+        .await
+        .unwrap();
+    let f = finding_by(db, o, "CVE-5").await;
+    let before = db.audit_len().await;
+
+    // The schema refuses not_affected without a justification: rolled back.
+    let bad = Transition {
+        from: FindingState::Open,
+        to: FindingState::NotAffected,
+        justification: None,
+        note: "".into(),
+        risk_accepted_until: None,
+    };
+    assert!(matches!(
+        s.transition_finding(&ADMIN, f.id, &bad).await,
+        Err(Error::Invalid(_))
+    ));
+    let bad = Transition {
+        to: FindingState::RiskAccepted,
+        justification: None,
+        ..bad
+    };
+    assert!(matches!(
+        s.transition_finding(&ADMIN, f.id, &bad).await,
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(
+        s.finding(f.id).await.unwrap().unwrap().state,
+        FindingState::Open
+    );
+    assert!(s.finding_history(f.id).await.unwrap().is_empty());
+
+    // An upload to a missing asset, and one whose findings cannot be written.
+    let r = s
+        .replace_inventory(&ADMIN, &inventory(AssetId(999), "x"), &[])
+        .await;
+    assert!(matches!(r, Err(Error::NotFound(_))), "{r:?}");
+    let dup_asset = s.create_asset(&ADMIN, &software(o, "ticketing")).await;
+    assert!(matches!(dup_asset, Err(Error::Conflict(_))));
+    assert_eq!(db.audit_len().await, before);
+    assert_eq!(s.inventory_history(a).await.unwrap().len(), 1);
+}
+
+async fn accepted_risks_expire(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(a, "1"),
+        &[seen("CVE-7", "p"), seen("CVE-8", "q")],
+    )
+    .await
+    .unwrap();
+    let until = Timestamp::from_second(2_000_000_000).unwrap();
+    for vuln in ["CVE-7", "CVE-8"] {
+        let f = finding_by(db, o, vuln).await;
+        let t = Transition {
+            from: FindingState::Open,
+            to: FindingState::RiskAccepted,
+            justification: None,
+            note: "compensating control".into(),
+            risk_accepted_until: Some(if vuln == "CVE-7" {
+                until
+            } else {
+                until + SignedDuration::from_hours(1)
+            }),
+        };
+        s.transition_finding(&ADMIN, f.id, &t).await.unwrap();
+    }
+    assert_eq!(
+        s.reopen_expired_risks(until - SignedDuration::from_secs(1))
+            .await
+            .unwrap(),
+        0
+    );
+    let before = db.audit_len().await;
+    assert_eq!(s.reopen_expired_risks(until).await.unwrap(), 1);
+    assert_eq!(db.audit_len().await, before + 1);
+    let f7 = finding_by(db, o, "CVE-7").await;
+    assert_eq!(
+        (f7.state, f7.risk_accepted_until),
+        (FindingState::Open, None)
+    );
+    let last = s.finding_history(f7.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.to),
+        ("system", FindingState::Open)
+    );
+    assert_eq!(
+        finding_by(db, o, "CVE-8").await.state,
+        FindingState::RiskAccepted
+    );
+}
+
+async fn jobs_are_leased_once(db: &TestDb) {
+    let s = &db.store;
+    let t0 = Timestamp::from_second(1_800_000_000).unwrap();
+    let lease = SignedDuration::from_secs(60);
+    for kind in ["feed.sync", "rematch"] {
+        s.enqueue_job(
+            &ADMIN,
+            &NewJob {
+                kind: kind.into(),
+                payload: "{}".into(),
+                run_at: t0,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    s.enqueue_job(
+        &ADMIN,
+        &NewJob {
+            kind: "later".into(),
+            payload: "{}".into(),
+            run_at: t0 + SignedDuration::from_hours(1),
+        },
+    )
+    .await
+    .unwrap();
+    let j1 = s.claim_job("w1", t0, lease).await.unwrap().unwrap();
+    let j2 = s.claim_job("w2", t0, lease).await.unwrap().unwrap();
+    assert_eq!(
+        (j1.kind.as_str(), j2.kind.as_str()),
+        ("feed.sync", "rematch")
+    );
+    assert!(s.claim_job("w3", t0, lease).await.unwrap().is_none());
+    assert!(matches!(
+        s.finish_job(j1.id, "w2").await,
+        Err(Error::Conflict(_))
+    ));
+    s.finish_job(j1.id, "w1").await.unwrap();
+    // w2's lease runs out: the job goes to another worker.
+    let again = s.claim_job("w3", t0 + lease, lease).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (j2.id, 2));
+    assert!(matches!(
+        s.finish_job(j2.id, "w2").await,
+        Err(Error::Conflict(_))
+    ));
+    assert_eq!(
+        db.audit_len().await,
+        3,
+        "enqueues are audited, leases are not"
+    );
+}
+
+async fn concurrent_writers_keep_one_chain(db: &TestDb) {
+    let mut tasks = Vec::new();
+    for t in 0..6 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                store
+                    .create_organization(
+                        &ADMIN,
+                        &org(&format!("org-{t}-{i}"), OrgKind::Operator, &["water"]),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(db.audit_len().await, 60);
+}
+
+async fn tampered_audit_entry_is_caught(db: &TestDb) {
+    let (o, _) = setup_asset(db).await;
+    db.store
+        .create_organization(&ADMIN, &org("Third", OrgKind::Vendor, &[]))
+        .await
+        .unwrap();
+    assert_eq!(db.audit_len().await, 3);
+    let entry = db.store.audit_entries(1, 1).await.unwrap().remove(0);
+    assert_eq!(entry.object, format!("asset:{}", AssetId(1)));
+    assert!(o.0 > 0);
+
+    let edit = "UPDATE audit_log SET details = '{\"name\":\"innocent\"}' WHERE seq = 2";
+    assert!(
+        db.raw(edit).await.is_err(),
+        "the append-only trigger must refuse updates"
+    );
+    let drop_trigger = match db.store.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
+    };
+    db.raw(drop_trigger).await.unwrap();
+    db.raw(edit).await.unwrap();
+    let broken = db.store.verify_audit().await.unwrap().unwrap_err();
+    assert_eq!(broken.seq, 2, "{broken}");
+    assert!(broken.reason.contains("altered"), "{broken}");
+
+    // Recomputing that entry's hash does not help: the next one names it.
+    let forged = db.store.audit_entries(1, 1).await.unwrap().remove(0);
+    let hash = yata_store::audit::hash_entry(&forged);
+    db.raw(&format!(
+        "UPDATE audit_log SET hash = '{hash}' WHERE seq = 2"
+    ))
+    .await
+    .unwrap();
+    let broken = db.store.verify_audit().await.unwrap().unwrap_err();
+    assert_eq!(broken.seq, 3, "{broken}");
+}
+
+async fn truncated_audit_log_is_caught(db: &TestDb) {
+    setup_asset(db).await;
+    assert_eq!(db.audit_len().await, 2);
+    let drop_trigger = match db.store.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        Backend::Postgres => "DROP TRIGGER audit_log_no_update ON audit_log",
+    };
+    db.raw(drop_trigger).await.unwrap();
+    db.raw("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
+    let broken = db.store.verify_audit().await.unwrap().unwrap_err();
+    assert_eq!(broken.seq, 2, "{broken}");
+}
+
+async fn backup_under_writes_restores_and_verifies(db: &TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("backup.db");
+    if db.store.backend() == Backend::Postgres {
+        assert!(matches!(
+            db.store.backup(&out).await,
+            Err(Error::Unsupported { .. })
+        ));
+        return;
+    }
+    let writer = {
+        let store = db.store.clone();
+        tokio::spawn(async move {
+            for i in 0..100 {
+                store
+                    .create_organization(
+                        &ADMIN,
+                        &org(&format!("busy-{i}"), OrgKind::Operator, &["gas"]),
+                    )
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    db.store.backup(&out).await.unwrap();
+    writer.await.unwrap();
+    assert!(
+        matches!(db.store.backup(&out).await, Err(Error::Conflict(_))),
+        "never overwrites"
+    );
+
+    let target = dir.path().join("restored.db");
+    let url = format!("sqlite://{}", target.display());
+    let entries = restore(&url, &out).await.unwrap().unwrap();
+    let restored = open(&url).await.unwrap();
+    assert_eq!(restored.verify_audit().await.unwrap(), Ok(entries));
+    // The copy is one snapshot: its organisations are exactly its audited creations.
+    assert_eq!(
+        restored.organizations().await.unwrap().len() as u64,
+        entries
+    );
+    restored.close().await.unwrap();
+
+    // A tampered backup is refused and the target left alone.
+    let bad = dir.path().join("bad.db");
+    std::fs::copy(&out, &bad).unwrap();
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", bad.display()))
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE seq = 1",
+    )
+    .execute(&mut c)
+    .await
+    .unwrap();
+    c.close().await.unwrap();
+    assert!(restore(&url, &bad).await.unwrap().is_err());
+    let still = open(&url).await.unwrap();
+    assert_eq!(still.verify_audit().await.unwrap(), Ok(entries));
+    still.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn open_by_url() {
+    let s = open("sqlite::memory:").await.unwrap();
+    assert_eq!(s.backend(), Backend::Sqlite);
+    s.create_organization(&ADMIN, &org("NCO", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    assert_eq!(s.organizations().await.unwrap().len(), 1);
+    assert_eq!(s.verify_audit().await.unwrap(), Ok(1));
+    s.close().await.unwrap();
+    assert!(matches!(
+        open("mysql://localhost/yata").await,
+        Err(Error::Url(_))
+    ));
+}
