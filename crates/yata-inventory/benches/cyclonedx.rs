@@ -7,6 +7,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use yata_inventory::Limits;
 use yata_inventory::cyclonedx::{parse_json, parse_xml};
 
+/// The allocator of the `yata` binary, so that the figures are the
+/// product's: parsing allocates millions of small strings.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
