@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Runs the whole YATA-Shield test suite on a fresh machine: installs and starts
-# what the tests need, then runs every test of the workspace.
+# what the tests need (Python `packaging`, `rpm`, a throwaway PostgreSQL),
+# then runs every test of the workspace.
 #
 # Tests that need the shared real-world data (../shared/data, or
 # $YATA_SHARED_DATA) or an external reference implementation skip with a
 # message on a developer's machine without them, and fail when CI is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The store tests need PostgreSQL: unless YATA_TEST_PG_URL names a server,
+# the whole run goes under a throwaway cluster that scripts/pg-test.sh
+# starts (and installs, as root, when the server binaries are missing) and
+# removes afterwards.
+if [[ -z "${YATA_TEST_PG_URL:-}" ]]; then
+    exec ./scripts/pg-test.sh ./scripts/test.sh "$@"
+fi
 
 data="${YATA_SHARED_DATA:-../shared/data}"
 if [[ ! -f "$data/README.md" ]]; then
