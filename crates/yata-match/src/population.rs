@@ -48,7 +48,7 @@ const NO_VERSION: u32 = u32::MAX;
 /// One distinct (ecosystem, version) of one package and who holds it.
 #[derive(Debug, Clone)]
 struct Install {
-    ecosystem: u16,
+    ecosystem: u32,
     version: u32,
     /// Sorted and unique once built.
     assets: Vec<AssetId>,
@@ -69,11 +69,11 @@ pub struct Population {
     /// an instance normalises a name only the first time it is seen.
     names: FxHashMap<EcosystemKind, FxHashMap<Box<str>, u32>>,
     ecosystems: Vec<Ecosystem>,
-    ecosystem_ids: FxHashMap<Ecosystem, u16>,
+    ecosystem_ids: FxHashMap<Ecosystem, u32>,
     versions: Vec<Arc<str>>,
     version_ids: FxHashMap<Arc<str>, u32>,
     /// (key, ecosystem, version) → index into that key's installs.
-    install_ids: FxHashMap<(u32, u16, u32), u32>,
+    install_ids: FxHashMap<(u32, u32, u32), u32>,
     /// One more than the highest asset id seen.
     asset_bound: u32,
     instances: u64,
@@ -238,7 +238,10 @@ impl Population {
         let e = match self.ecosystem_ids.get(&pkg.ecosystem) {
             Some(&e) => e,
             None => {
-                let e = u16::try_from(self.ecosystems.len()).expect("at most 65536 ecosystems");
+                // Ecosystems come from inventories (a PURL's `distro`), so
+                // there is no small bound on how many releases appear; u32
+                // costs nothing here (the install record pads to 8 bytes).
+                let e = u32::try_from(self.ecosystems.len()).expect("fewer than 2^32 ecosystems");
                 self.ecosystems.push(pkg.ecosystem.clone());
                 self.ecosystem_ids.insert(pkg.ecosystem.clone(), e);
                 e
