@@ -13,7 +13,9 @@ fn opt(s: Option<&str>) -> Option<String> {
 
 fuzz_target!(|text: &str| {
     let mut lines = text.lines();
-    let Some(installed) = lines.next() else { return };
+    let Some(installed) = lines.next() else {
+        return;
+    };
     let mut product = AffectedProduct::named("vendor", "product");
     for line in lines.take(32) {
         let mut f = line.split('|');
@@ -31,7 +33,12 @@ fuzz_target!(|text: &str| {
             less_than: lt,
             less_than_or_equal: le,
             changes: change
-                .map(|at| vec![StatusChange { at, status: Status::Unaffected }])
+                .map(|at| {
+                    vec![StatusChange {
+                        at,
+                        status: Status::Unaffected,
+                    }]
+                })
                 .unwrap_or_default(),
         });
     }
