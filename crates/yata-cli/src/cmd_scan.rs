@@ -327,11 +327,10 @@ fn load_feeds(paths: &[PathBuf]) -> Result<AdvisoryDb, Failure> {
 
 fn is_snapshot(path: &Path) -> bool {
     use std::io::Read;
-    let mut magic = [0u8; 8];
+    let mut prefix = [0u8; 8];
     std::fs::File::open(path)
-        .and_then(|mut f| f.read_exact(&mut magic))
-        .is_ok()
-        && &magic == b"YATASNAP"
+        .and_then(|mut f| f.read_exact(&mut prefix))
+        .is_ok_and(|()| yata_knowledge::snapshot::is_snapshot(&prefix))
 }
 
 /// What a finding is about, as the JSON contract names it.

@@ -68,6 +68,12 @@ pub fn encode(db: &AdvisoryDb, created: Timestamp) -> Result<Vec<u8>, SnapshotEr
     postcard::to_extend(&body, out).map_err(SnapshotError::Encode)
 }
 
+/// Whether `prefix` (a file's first bytes) starts like a snapshot, of any
+/// format version: what tells a snapshot from a raw source.
+pub fn is_snapshot(prefix: &[u8]) -> bool {
+    prefix.starts_with(MAGIC)
+}
+
 /// Decodes a snapshot and merges its records.
 pub fn decode(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
     let (created, records) = decode_records(bytes)?;

@@ -88,10 +88,10 @@ pub fn assess(view: &VulnView<'_>, context: &AssetContext, policy: &Policy) -> A
     let derived = cvss
         .as_ref()
         .map(|(c, _)| {
-            let major = match c.version().as_str() {
-                "2.0" => 2,
-                "4.0" => 4,
-                _ => 3,
+            let major = match c.version() {
+                yata_cvss::Version::V2_0 => 2,
+                yata_cvss::Version::V3_0 | yata_cvss::Version::V3_1 => 3,
+                yata_cvss::Version::V4_0 => 4,
             };
             CvssDerived::from_metrics(major, |m| c.metric(m))
         })
