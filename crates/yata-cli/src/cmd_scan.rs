@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use yata_feeds::import::{ImportConfig, import};
 use yata_knowledge::AdvisoryDb;
 use yata_match::{
-    AssetContext, InstalledPackage, MatchIndex, Subject, WorkConfig, WorkItem, work_list,
+    AssetContext, MatchIndex, Subject, WorkConfig, WorkItem, work_list,
 };
 use yata_model::inventory::{Criticality, Inventory};
 use yata_priority::{
@@ -333,78 +333,9 @@ fn is_snapshot(path: &Path) -> bool {
         .is_ok_and(|()| yata_knowledge::snapshot::is_snapshot(&prefix))
 }
 
-/// What a finding is about, as the JSON contract names it.
-fn subject_json(r: &Row<'_>) -> (&'static str, Value) {
-    match r.item.finding.subject {
-        Subject::Component(i) => {
-            let c = &r.doc.components[i];
-            let installed = InstalledPackage::of(c);
-            let ecosystem = installed
-                .last()
-                .map(|p| p.ecosystem.to_string())
-                .or_else(|| c.ecosystem.clone());
-            (
-                "package",
-                json!({
-                    "purl": c.purl,
-                    "name": c.name,
-                    "version": c.version,
-                    "ecosystem": ecosystem,
-                }),
-            )
-        }
-        Subject::Product(i) => {
-            let p = &r.doc.products[i];
-            (
-                "product",
-                json!({
-                    "vendor": p.vendor,
-                    "product": p.product,
-                    "version": p.version,
-                    "cpe": p.cpe,
-                    "hostname": p.hostname,
-                }),
-            )
-        }
-    }
-}
-
 fn finding_json(r: &Row<'_>) -> Value {
-    let item = &r.item;
-    let a = &item.assessment;
-    let (kind, subject) = subject_json(r);
-    let i = &a.inputs;
-    let mut v = json!({
-        "id": item.finding.vulnerability.as_str(),
-        "aliases": item.aliases.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
-        "confidence": item.finding.confidence.as_str(),
-        "fixed_versions": item.finding.fixed_versions(),
-        "cvss": a.cvss,
-        "epss": a.epss,
-        "kev": a.kev,
-        "ssvc": {
-            "exploitation": i.exploitation,
-            "automatable": i.automatable,
-            "technical_impact": i.technical_impact,
-            "system_exposure": i.system_exposure,
-            "publicly_exposed": i.publicly_exposed,
-            "human_impact": i.human_impact,
-            "mission_well_being": i.mission_well_being,
-            "in_kev": i.in_kev,
-            "deployer": a.decisions.deployer.as_str(),
-            "coordinator": a.decisions.coordinator.as_str(),
-        },
-        "decision": a.decisions.bod_26_04.as_str(),
-        "deadline_days": a.deadline_days,
-        "forensics": a.decisions.forensics,
-        "explanation": item.finding.explanation(),
-        "evidence": item.finding.evidence,
-        "suppressed": item.vex.as_ref().filter(|v| v.suppresses()),
-        "informational": item.finding.informational(),
-        "vex": item.vex,
-        "inventory": r.inventory.display().to_string(),
-    });
-    v[kind] = subject;
+    let mut v = yata_match::report::finding_json(&r.item, r.doc);
+    v["inventory"] = json!(r.inventory.display().to_string());
     v
 }
 

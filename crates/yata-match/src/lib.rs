@@ -35,6 +35,7 @@ mod index;
 pub mod key;
 mod matcher;
 pub mod population;
+pub mod report;
 pub mod synth;
 pub mod vex;
 mod worklist;
