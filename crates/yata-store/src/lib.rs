@@ -9,12 +9,13 @@
 //!
 //! * **Open by URL**: [`open`] takes `sqlite://yata.db`, `sqlite::memory:` or
 //!   `postgres://…`, applies the migrations (`migrations/sqlite`,
-//!   `migrations/postgres`, embedded in the binary) and returns a
-//!   `Box<dyn Store>`. A trait object rather than an enum: the service
-//!   holds one store chosen at run time, test fakes can stand in, and the
-//!   cost (one boxed future per call) is nothing next to a database round
-//!   trip. The trait's methods return boxed futures by hand so it stays
-//!   dyn-compatible without a macro crate.
+//!   `migrations/postgres`, embedded in the binary with `include_str!`
+//!   and checksummed as `sqlx::migrate!` did: `src/migrations.rs`) and
+//!   returns a `Box<dyn Store>`. A trait object rather than an enum: the
+//!   service holds one store chosen at run time, test fakes can stand in,
+//!   and the cost (one boxed future per call) is nothing next to a
+//!   database round trip. The trait's methods return boxed futures by hand
+//!   so it stays dyn-compatible without a macro crate.
 //! * **One body, two drivers**: `src/sql.rs` is compiled twice, as
 //!   `sqlite::sql` and `postgres::sql`, each against its own sqlx driver
 //!   (`type Db`). SQL text is shared (`$1` placeholders work in both); the few
@@ -71,6 +72,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub mod audit;
 mod error;
+mod migrations;
 mod model;
 mod postgres;
 mod sqlite;

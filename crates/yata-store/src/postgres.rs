@@ -3,16 +3,17 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use sqlx::Pool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::{Backend, Error};
+use crate::{Backend, Error, migrations};
 
 type Db = sqlx::Postgres;
 const BACKEND: Backend = Backend::Postgres;
-static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrations::migrator(migrations::POSTGRES));
 const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
 
 #[path = "sql.rs"]

@@ -4,17 +4,18 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use sqlx::Pool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Backend, BrokenAt, Error, Store};
+use crate::{Backend, BrokenAt, Error, Store, migrations};
 
 type Db = sqlx::Sqlite;
 const BACKEND: Backend = Backend::Sqlite;
-static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrations::migrator(migrations::SQLITE));
 /// SQLite has one writer at a time: nothing to skip.
 const SKIP_LOCKED: &str = "";
 

@@ -4,11 +4,13 @@
 //! variable the PostgreSQL half skips with a message, or fails when `CI` is
 //! set.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
-use sqlx::Connection;
+use sqlx::migrate::Migrator;
+use sqlx::{Connection, Row};
 use yata_store::*;
 
 /// One test's database.
@@ -20,17 +22,69 @@ struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// A new database, not yet migrated.
+struct EmptyDb {
+    url: String,
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
 const PG_ENV: &str = "YATA_TEST_PG_URL";
 
-async fn sqlite_db() -> TestDb {
+fn empty_sqlite() -> EmptyDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("yata.db").display());
-    TestDb {
-        store: Arc::from(open(&url).await.unwrap()),
+    EmptyDb {
         url,
         pg: None,
         _dir: Some(dir),
     }
+}
+
+async fn empty_pg(server: &str) -> EmptyDb {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "yata_t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        Timestamp::now().as_microsecond() % 1_000_000
+    );
+    let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    EmptyDb {
+        url: with_database(server, &name),
+        pg: Some((server.to_owned(), name)),
+        _dir: None,
+    }
+}
+
+impl EmptyDb {
+    async fn open(self) -> TestDb {
+        TestDb {
+            store: Arc::from(open(&self.url).await.unwrap()),
+            url: self.url,
+            pg: self.pg,
+            _dir: self._dir,
+        }
+    }
+}
+
+async fn drop_pg(server: &str, name: &str) {
+    let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+}
+
+async fn sqlite_db() -> TestDb {
+    empty_sqlite().open().await
 }
 
 async fn pg_db() -> Option<TestDb> {
@@ -41,26 +95,7 @@ async fn pg_db() -> Option<TestDb> {
         eprintln!("skipping: {PG_ENV} not set (run under scripts/pg-test.sh)");
         return None;
     };
-    static N: AtomicU32 = AtomicU32::new(0);
-    let name = format!(
-        "yata_t_{}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed),
-        Timestamp::now().as_microsecond() % 1_000_000
-    );
-    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    let url = with_database(&server, &name);
-    Some(TestDb {
-        store: Arc::from(open(&url).await.unwrap()),
-        url,
-        pg: Some((server, name)),
-        _dir: None,
-    })
+    Some(empty_pg(&server).await.open().await)
 }
 
 /// `server` with its database name replaced by `name`.
@@ -81,13 +116,15 @@ impl TestDb {
     async fn finish(self) {
         self.store.close().await.unwrap();
         if let Some((server, name)) = self.pg {
-            let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE {name} WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await
-            .unwrap();
+            drop_pg(&server, &name).await;
+        }
+    }
+
+    /// Another new database on the same kind of store (and server).
+    async fn empty_sibling(&self) -> EmptyDb {
+        match &self.pg {
+            None => empty_sqlite(),
+            Some((server, _)) => empty_pg(server).await,
         }
     }
 
@@ -108,9 +145,38 @@ impl TestDb {
         Ok(())
     }
 
+    async fn applied_migrations(&self) -> Vec<(i64, String, String)> {
+        applied_migrations(self.store.backend(), &self.url).await
+    }
+
     async fn audit_len(&self) -> u64 {
         self.store.verify_audit().await.unwrap().unwrap()
     }
+}
+
+/// The migrations sqlx recorded as applied: version, description and
+/// checksum (hex).
+async fn applied_migrations(backend: Backend, url: &str) -> Vec<(i64, String, String)> {
+    const SQL: &str = "SELECT version, description, checksum FROM _sqlx_migrations \
+                       WHERE success ORDER BY version";
+    macro_rules! read {
+        ($conn:ty) => {{
+            let mut c = <$conn>::connect(url).await.unwrap();
+            let rows = sqlx::query(SQL).fetch_all(&mut c).await.unwrap();
+            c.close().await.unwrap();
+            rows.iter()
+                .map(|r| (r.get(0), r.get(1), hex(r.get::<&[u8], _>(2))))
+                .collect()
+        }};
+    }
+    match backend {
+        Backend::Sqlite => read!(sqlx::SqliteConnection),
+        Backend::Postgres => read!(sqlx::PgConnection),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Each test runs once per database: `sqlite::NAME` and `postgres::NAME`.
@@ -148,6 +214,7 @@ both!(
     tampered_audit_entry_is_caught,
     truncated_audit_log_is_caught,
     backup_under_writes_restores_and_verifies,
+    databases_migrated_by_sqlx_macro_still_open,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -891,4 +958,63 @@ async fn open_by_url() {
         open("mysql://localhost/yata").await,
         Err(Error::Url(_))
     ));
+}
+
+/// The migrations were embedded by `sqlx::migrate!` before they were
+/// embedded with `include_str!`: a database migrated by that build must
+/// open, so the store records exactly what sqlx's own reading of the
+/// directory (the macro's code path) computes.
+async fn databases_migrated_by_sqlx_macro_still_open(db: &TestDb) {
+    let backend = db.store.backend();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend.to_string());
+    let sqlx_reading = Migrator::new(dir).await.unwrap();
+    let expected: Vec<(i64, String, String)> = sqlx_reading
+        .iter()
+        .map(|m| (m.version, m.description.to_string(), hex(&m.checksum)))
+        .collect();
+    assert_eq!(db.applied_migrations().await, expected);
+    // 0001 as the `migrate!` build recorded it (read from its databases):
+    // a released migration never changes.
+    let init = match backend {
+        Backend::Sqlite => {
+            "d82992b14bc0a65f01b09aefdf2c5ba8e813b577090ee28c6276de5b9f3be737\
+             7a5569249a037a23dd32deaaa77fe0e8"
+        }
+        Backend::Postgres => {
+            "50603c40efbbdf819b7b7685d2ae910a7ae6366d374068ea0ca37d276b243563\
+             7b673f16e86af531e28a40eb65df1c46"
+        }
+    };
+    assert_eq!(expected[0], (1, "init".to_owned(), init.to_owned()));
+
+    // A database that build left at 0001, with data in it.
+    let old = db.empty_sibling().await;
+    match backend {
+        Backend::Sqlite => {
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&old.url)
+                .unwrap()
+                .create_if_missing(true);
+            let mut c = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
+            sqlx_reading.run_to(1, &mut c).await.unwrap();
+            c.close().await.unwrap();
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&old.url).await.unwrap();
+            sqlx_reading.run_to(1, &mut c).await.unwrap();
+            c.close().await.unwrap();
+        }
+    }
+    assert_eq!(applied_migrations(backend, &old.url).await, expected[..1]);
+    let old = old.open().await;
+    assert_eq!(old.applied_migrations().await, expected);
+    old.store
+        .create_organization(&ADMIN, &org("After", OrgKind::Vendor, &[]))
+        .await
+        .unwrap();
+    assert_eq!(old.audit_len().await, 1);
+    old.finish().await;
 }
