@@ -16,6 +16,9 @@ const BACKEND: Backend = Backend::Postgres;
 static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrations::migrator(migrations::POSTGRES));
 const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
 
+/// How generated SQL writes numbered bind parameters (see `sqlite.rs`).
+const PARAM: char = '$';
+
 #[path = "sql.rs"]
 mod sql;
 pub(crate) use sql::SqlStore;

@@ -1,15 +1,15 @@
 //! The store's body, compiled once per driver (see the crate docs). The
 //! parent module provides `Db`, `BACKEND`, `MIGRATOR`, `SKIP_LOCKED`,
-//! `begin_write` and `backup`.
+//! `PARAM`, `begin_write`, `begin_snapshot` and `backup`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use sqlx::{AssertSqlSafe, Pool, Row, Transaction};
 
-use super::{BACKEND, Db, MIGRATOR, SKIP_LOCKED};
+use super::{BACKEND, Db, MIGRATOR, PARAM, SKIP_LOCKED};
 use crate::audit::ChainCheck;
 use crate::{
     Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, Finding, FindingFilter,
@@ -18,6 +18,10 @@ use crate::{
     NewOrganization, NewToken, NewUser, Observation, OrgId, Organization, Sector, Store, TokenId,
     Transition, User, UserId,
 };
+
+/// Findings brought in line with observations (`reconcile.rs`).
+#[path = "reconcile.rs"]
+mod reconcile;
 
 type DbRow = <Db as sqlx::Database>::Row;
 
@@ -666,106 +670,12 @@ impl Store for SqlStore {
             .fetch_one(&mut *w.tx)
             .await?;
 
-            let rows = sqlx::query(
-                "SELECT id, vuln_id, subject, state, present FROM findings WHERE asset_id = $1",
-            )
-            .bind(inv.asset.0)
-            .fetch_all(&mut *w.tx)
-            .await?;
-            let mut existing: HashMap<(String, String), (i64, FindingState, bool)> =
-                HashMap::with_capacity(rows.len());
-            for r in &rows {
-                existing.insert(
-                    (r.try_get("vuln_id")?, r.try_get("subject")?),
-                    (
-                        r.try_get("id")?,
-                        r.try_get::<&str, _>("state")?.parse()?,
-                        r.try_get("present")?,
-                    ),
-                );
-            }
-            let mut update = FindingsUpdate::default();
-            let mut seen: HashSet<i64> = HashSet::with_capacity(observations.len());
-            for o in observations {
-                let key = (o.vuln_id.clone(), o.subject.clone());
-                let deadline = o.deadline.map(|t| t.as_microsecond());
-                if let Some(&(id, state, _)) = existing.get(&key) {
-                    if !seen.insert(id) {
-                        continue;
-                    }
-                    let reopen = state == FindingState::Fixed;
-                    sqlx::query(
-                        "UPDATE findings SET last_seen = $1, present = TRUE, decision = $2, \
-                         deadline = $3, explanation = $4, \
-                         state = CASE WHEN $5 THEN 'open' ELSE state END, \
-                         state_changed_at = CASE WHEN $5 THEN $1 ELSE state_changed_at END \
-                         WHERE id = $6",
-                    )
-                    .bind(w.at)
-                    .bind(o.decision.as_deref())
-                    .bind(deadline)
-                    .bind(&o.explanation)
-                    .bind(reopen)
-                    .bind(id)
-                    .execute(&mut *w.tx)
-                    .await?;
-                    if reopen {
-                        let note = format!("reappeared in inventory {inventory}");
-                        w.transition(id, state, FindingState::Open, None, &note)
-                            .await?;
-                        update.reopened += 1;
-                    } else {
-                        update.refreshed += 1;
-                    }
-                } else {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO findings (org_id, asset_id, vuln_id, subject, first_seen, \
-                         last_seen, present, state, state_changed_at, decision, deadline, \
-                         explanation) \
-                         VALUES ($1, $2, $3, $4, $5, $5, TRUE, 'open', $5, $6, $7, $8) \
-                         RETURNING id",
-                    )
-                    .bind(org)
-                    .bind(inv.asset.0)
-                    .bind(&o.vuln_id)
-                    .bind(&o.subject)
-                    .bind(w.at)
-                    .bind(o.decision.as_deref())
-                    .bind(deadline)
-                    .bind(&o.explanation)
-                    .fetch_one(&mut *w.tx)
-                    .await?;
-                    existing.insert(key, (id, FindingState::Open, true));
-                    seen.insert(id);
-                    update.opened += 1;
-                }
-            }
-            let mut gone: Vec<(i64, FindingState)> = existing
-                .values()
-                .filter(|(id, _, present)| *present && !seen.contains(id))
-                .map(|&(id, state, _)| (id, state))
-                .collect();
-            gone.sort_unstable();
-            for (id, state) in gone {
-                let resolve = matches!(state, FindingState::Open | FindingState::InTriage);
-                sqlx::query(
-                    "UPDATE findings SET present = FALSE, \
-                     state = CASE WHEN $1 THEN 'fixed' ELSE state END, \
-                     state_changed_at = CASE WHEN $1 THEN $2 ELSE state_changed_at END \
-                     WHERE id = $3",
-                )
-                .bind(resolve)
-                .bind(w.at)
-                .bind(id)
-                .execute(&mut *w.tx)
-                .await?;
-                if resolve {
-                    let note = format!("no longer in inventory {inventory}");
-                    w.transition(id, state, FindingState::Fixed, None, &note)
-                        .await?;
-                    update.resolved += 1;
-                }
-            }
+            let notes = reconcile::Notes {
+                reopened: format!("reappeared in inventory {inventory}"),
+                resolved: format!("no longer in inventory {inventory}"),
+            };
+            let update =
+                reconcile::reconcile(&mut w, org, inv.asset.0, observations, &notes).await?;
             w.audit(
                 "inventory.replace",
                 &format!("asset:{}", inv.asset),

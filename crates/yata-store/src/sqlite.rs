@@ -19,6 +19,13 @@ static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrations::migrator(migr
 /// SQLite has one writer at a time: nothing to skip.
 const SKIP_LOCKED: &str = "";
 
+/// How generated SQL writes numbered bind parameters. `?NNN`, not `$NNN`:
+/// SQLite reads `?NNN` as its number but looks each new `$name` up among
+/// the names so far, which adds up in a batched statement's hundreds of
+/// parameters (two uploads of 20,000 observations: 0.72 s against 1.0 s).
+/// Written SQL text keeps `$1`, `$2`: few names, and the same in both.
+const PARAM: char = '?';
+
 #[path = "sql.rs"]
 mod sql;
 pub(crate) use sql::SqlStore;

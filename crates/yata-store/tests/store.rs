@@ -215,6 +215,7 @@ both!(
     truncated_audit_log_is_caught,
     backup_under_writes_restores_and_verifies,
     databases_migrated_by_sqlx_macro_still_open,
+    large_inventories_reconcile_quickly,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1017,4 +1018,100 @@ async fn databases_migrated_by_sqlx_macro_still_open(db: &TestDb) {
         .unwrap();
     assert_eq!(old.audit_len().await, 1);
     old.finish().await;
+}
+
+/// Observation `i` of upload `round`: its own decision, deadline and
+/// explanation, so a batched write that mixed rows up would show.
+fn numbered(i: u32, round: u32) -> Observation {
+    Observation {
+        vuln_id: format!("CVE-2024-{i}"),
+        subject: format!("pkg:npm/p{i}@1.0.{}", i % 7),
+        decision: (!i.is_multiple_of(3)).then(|| format!("d{}", (i + round) % 5)),
+        deadline: (!i.is_multiple_of(4))
+            .then(|| Timestamp::from_second(1_900_000_000 + i64::from(i * 10 + round)).unwrap()),
+        explanation: format!("{{\"i\":{i},\"round\":{round}}}"),
+    }
+}
+
+async fn large_inventories_reconcile_quickly(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let all = FindingFilter {
+        org: o,
+        asset: Some(a),
+        state: None,
+    };
+    let started = std::time::Instant::now();
+    let first: Vec<Observation> = (0..20_000).map(|i| numbered(i, 1)).collect();
+    let (_, up) = s
+        .replace_inventory(&ADMIN, &inventory(a, "1"), &first)
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 20_000,
+            ..Default::default()
+        }
+    );
+    let second: Vec<Observation> = (5_000..25_000).map(|i| numbered(i, 2)).collect();
+    let (i2, up) = s
+        .replace_inventory(&ADMIN, &inventory(a, "2"), &second)
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 5_000,
+            refreshed: 15_000,
+            resolved: 5_000,
+            reopened: 0
+        }
+    );
+    eprintln!(
+        "{}: two uploads of 20,000 observations in {:?}",
+        s.backend(),
+        started.elapsed()
+    );
+
+    let findings = s.findings(&all).await.unwrap();
+    assert_eq!(findings.len(), 25_000);
+    for f in &findings {
+        let i: u32 = f
+            .vuln_id
+            .strip_prefix("CVE-2024-")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let round = if i < 5_000 { 1 } else { 2 };
+        let want = numbered(i, round);
+        assert_eq!(
+            (&f.subject, &f.decision, f.deadline, &f.explanation),
+            (
+                &want.subject,
+                &want.decision,
+                want.deadline,
+                &want.explanation
+            ),
+            "finding {i}"
+        );
+        let state = if i < 5_000 {
+            FindingState::Fixed
+        } else {
+            FindingState::Open
+        };
+        assert_eq!((f.state, f.present), (state, i >= 5_000), "finding {i}");
+    }
+    let f0 = finding_by(db, o, "CVE-2024-0").await;
+    let history = s.finding_history(f0.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].from, history[0].to, history[0].note.as_str()),
+        (
+            FindingState::Open,
+            FindingState::Fixed,
+            format!("no longer in inventory {i2}").as_str()
+        )
+    );
+    assert_eq!(db.audit_len().await, 4);
 }
