@@ -194,8 +194,23 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn current_inventory(&self, asset: AssetId) -> Fut<'_, Option<InventoryDocument>>;
     /// Every document uploaded to the asset, oldest first.
     fn inventory_history(&self, asset: AssetId) -> Fut<'_, Vec<InventoryMeta>>;
+    /// Every asset that has a current inventory, by id: what to
+    /// re-evaluate after a feed import.
+    fn assets_with_inventory(&self) -> Fut<'_, Vec<AssetId>>;
 
     // Findings.
+
+    /// In one transaction: brings the asset's findings in line with
+    /// `observations` exactly as [`Store::replace_inventory`] does (open,
+    /// reopen, refresh, resolve), leaving its inventories alone: for
+    /// re-evaluation after an advisory feed changed. `NotFound` if there is
+    /// no such asset.
+    fn refresh_findings<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+    ) -> Fut<'a, FindingsUpdate>;
 
     /// Ordered by deadline (none last), then id.
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>>;

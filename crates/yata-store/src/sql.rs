@@ -132,6 +132,15 @@ impl Write {
         Ok(())
     }
 
+    /// The organisation of an asset; `NotFound` if there is no such asset.
+    async fn asset_org(&mut self, asset: AssetId) -> Result<i64, Error> {
+        sqlx::query_scalar("SELECT org_id FROM assets WHERE id = $1")
+            .bind(asset.0)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or(Error::NotFound("asset"))
+    }
+
     /// Records a finding's move (its row is updated by the caller).
     async fn transition(
         &mut self,
@@ -643,11 +652,7 @@ impl Store for SqlStore {
     ) -> Fut<'a, (InventoryId, FindingsUpdate)> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let org: i64 = sqlx::query_scalar("SELECT org_id FROM assets WHERE id = $1")
-                .bind(inv.asset.0)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .ok_or(Error::NotFound("asset"))?;
+            let org = w.asset_org(inv.asset).await?;
             sqlx::query(
                 "UPDATE inventories SET is_current = FALSE WHERE asset_id = $1 AND is_current",
             )
@@ -722,6 +727,45 @@ impl Store for SqlStore {
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(inventory_from).collect()
+        })
+    }
+
+    fn assets_with_inventory(&self) -> Fut<'_, Vec<AssetId>> {
+        Box::pin(async move {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT asset_id FROM inventories WHERE is_current ORDER BY asset_id",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(ids.into_iter().map(AssetId).collect())
+        })
+    }
+
+    fn refresh_findings<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+    ) -> Fut<'a, FindingsUpdate> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let org = w.asset_org(asset).await?;
+            let notes = reconcile::Notes {
+                reopened: "matched again on re-evaluation".to_owned(),
+                resolved: "no longer matched on re-evaluation".to_owned(),
+            };
+            let update = reconcile::reconcile(&mut w, org, asset.0, observations, &notes).await?;
+            w.audit(
+                "findings.refresh",
+                &format!("asset:{asset}"),
+                json!({"findings_opened": update.opened,
+                       "findings_reopened": update.reopened,
+                       "findings_refreshed": update.refreshed,
+                       "findings_resolved": update.resolved}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(update)
         })
     }
 

@@ -216,6 +216,7 @@ both!(
     backup_under_writes_restores_and_verifies,
     databases_migrated_by_sqlx_macro_still_open,
     large_inventories_reconcile_quickly,
+    findings_refresh_without_a_new_inventory,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1113,5 +1114,174 @@ async fn large_inventories_reconcile_quickly(db: &TestDb) {
             format!("no longer in inventory {i2}").as_str()
         )
     );
-    assert_eq!(db.audit_len().await, 4);
+
+    // Re-evaluation against the second inventory: the first 5,000 match
+    // again (reopened), the last 5,000 no longer (resolved).
+    let started = std::time::Instant::now();
+    let third: Vec<Observation> = (0..20_000).map(|i| numbered(i, 3)).collect();
+    let up = s.refresh_findings(&ADMIN, a, &third).await.unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 0,
+            refreshed: 15_000,
+            resolved: 5_000,
+            reopened: 5_000
+        }
+    );
+    eprintln!(
+        "{}: refresh of 20,000 observations in {:?}",
+        s.backend(),
+        started.elapsed()
+    );
+    let findings = s.findings(&all).await.unwrap();
+    for f in &findings {
+        let i: u32 = f
+            .vuln_id
+            .strip_prefix("CVE-2024-")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let round = if i < 20_000 { 3 } else { 2 };
+        assert_eq!(f.explanation, numbered(i, round).explanation, "finding {i}");
+        let state = if i < 20_000 {
+            FindingState::Open
+        } else {
+            FindingState::Fixed
+        };
+        assert_eq!((f.state, f.present), (state, i < 20_000), "finding {i}");
+    }
+    assert_eq!(s.finding_history(f0.id).await.unwrap().len(), 2);
+    assert_eq!(db.audit_len().await, 5);
+}
+
+async fn findings_refresh_without_a_new_inventory(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let b = s
+        .create_asset(&ADMIN, &software(o, "billing"))
+        .await
+        .unwrap();
+    assert_eq!(s.assets_with_inventory().await.unwrap(), []);
+    let (inv, _) = s
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "1"),
+            &[seen("CVE-1", "p"), seen("CVE-2", "q"), seen("CVE-3", "r")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.assets_with_inventory().await.unwrap(), [a]);
+    let f3 = finding_by(db, o, "CVE-3").await;
+    let triage = Transition {
+        from: FindingState::Open,
+        to: FindingState::InTriage,
+        justification: None,
+        note: "looking".into(),
+        risk_accepted_until: None,
+    };
+    s.transition_finding(&ADMIN, f3.id, &triage).await.unwrap();
+
+    // The feed changed: CVE-1 and CVE-3 no longer match, CVE-2 is
+    // re-scored, CVE-4 is new (given twice: the first counts).
+    let rescored = Observation {
+        decision: Some("immediate".into()),
+        deadline: Some(Timestamp::from_second(1_800_000_000).unwrap()),
+        explanation: "{\"rescored\":true}".into(),
+        ..seen("CVE-2", "q")
+    };
+    let new = seen("CVE-4", "s");
+    let twice = Observation {
+        explanation: "{\"second\":true}".into(),
+        ..new.clone()
+    };
+    let up = s
+        .refresh_findings(&Actor::System, a, &[rescored.clone(), new.clone(), twice])
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 1,
+            refreshed: 1,
+            resolved: 2,
+            reopened: 0
+        }
+    );
+    let f1 = finding_by(db, o, "CVE-1").await;
+    assert_eq!((f1.state, f1.present), (FindingState::Fixed, false));
+    let last = s.finding_history(f1.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.to, last.note.as_str()),
+        (
+            "system",
+            FindingState::Fixed,
+            "no longer matched on re-evaluation"
+        )
+    );
+    assert_eq!(finding_by(db, o, "CVE-3").await.state, FindingState::Fixed);
+    let f2 = finding_by(db, o, "CVE-2").await;
+    assert_eq!(
+        (f2.state, f2.decision, f2.deadline, f2.explanation),
+        (
+            FindingState::Open,
+            rescored.decision.clone(),
+            rescored.deadline,
+            rescored.explanation.clone()
+        )
+    );
+    assert_eq!(
+        finding_by(db, o, "CVE-4").await.explanation,
+        new.explanation
+    );
+
+    // CVE-1 matches again: reopened, with the same id.
+    let up = s
+        .refresh_findings(&Actor::System, a, &[seen("CVE-1", "p"), rescored, new])
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            reopened: 1,
+            refreshed: 2,
+            ..Default::default()
+        }
+    );
+    let f1b = finding_by(db, o, "CVE-1").await;
+    assert_eq!(
+        (f1b.id, f1b.state, f1b.present),
+        (f1.id, FindingState::Open, true)
+    );
+    let last = s.finding_history(f1.id).await.unwrap().pop().unwrap();
+    assert_eq!(last.note, "matched again on re-evaluation");
+
+    // The inventories are untouched; the refresh is audited per asset.
+    let history = s.inventory_history(a).await.unwrap();
+    assert_eq!((history.len(), history[0].id), (1, inv));
+    assert!(history[0].is_current);
+    let log = s.audit_entries(0, 100).await.unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.object.as_str(),
+            last.actor.as_str()
+        ),
+        ("findings.refresh", format!("asset:{a}").as_str(), "system")
+    );
+    assert!(
+        last.details.contains("\"findings_reopened\":1"),
+        "{}",
+        last.details
+    );
+
+    let before = db.audit_len().await;
+    let missing = s.refresh_findings(&ADMIN, AssetId(999), &[]).await;
+    assert!(matches!(missing, Err(Error::NotFound(_))), "{missing:?}");
+    assert_eq!(db.audit_len().await, before);
+    s.replace_inventory(&ADMIN, &inventory(b, "b"), &[])
+        .await
+        .unwrap();
+    assert_eq!(s.assets_with_inventory().await.unwrap(), [a, b]);
 }
