@@ -173,6 +173,17 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Revokes a token (again: no change, still audited). `NotFound` if none.
     fn revoke_token<'a>(&'a self, actor: &'a Actor, id: TokenId) -> Fut<'a, ()>;
 
+    // Web sessions.
+
+    /// `Conflict` if the hash is taken; `Invalid` for an unknown user or
+    /// organisation (membership is the caller's business).
+    fn create_session<'a>(&'a self, actor: &'a Actor, new: &'a NewSession) -> Fut<'a, SessionId>;
+    /// The session whose secret hashes to `hash`, expired or not: the
+    /// caller checks ([`Session::is_valid_at`]).
+    fn session_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<Session>>;
+    /// Ends a session (log-out). `NotFound` if there is none.
+    fn delete_session<'a>(&'a self, actor: &'a Actor, id: SessionId) -> Fut<'a, ()>;
+
     // Assets and inventories.
 
     /// `Conflict` if the organisation already has an asset of that name.

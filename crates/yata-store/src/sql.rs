@@ -15,8 +15,8 @@ use crate::{
     Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, Finding, FindingFilter,
     FindingId, FindingState, FindingTransition, FindingsUpdate, Fut, InventoryDocument,
     InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset, NewInventory, NewJob,
-    NewOrganization, NewToken, NewUser, Observation, OrgId, Organization, Sector, Store, TokenId,
-    Transition, User, UserId,
+    NewOrganization, NewSession, NewToken, NewUser, Observation, OrgId, Organization, Sector,
+    Session, SessionId, Store, TokenId, Transition, User, UserId,
 };
 
 /// Findings brought in line with observations (`reconcile.rs`).
@@ -176,6 +176,7 @@ const FINDING_COLUMNS: &str = "id, org_id, asset_id, vuln_id, subject, first_see
 const INVENTORY_COLUMNS: &str =
     "id, asset_id, format, digest, uploaded_at, uploaded_by, components, is_current";
 const TOKEN_COLUMNS: &str = "id, name, org_id, user_id, role, created_at, expires_at, revoked_at";
+const SESSION_COLUMNS: &str = "id, user_id, org_id, csrf_hash, created_at, expires_at";
 const USER_COLUMNS: &str = "id, name, email, password_hash, created_at, disabled_at";
 
 fn user_from(r: &DbRow) -> Result<User, Error> {
@@ -199,6 +200,24 @@ fn token_from(r: &DbRow) -> Result<ApiToken, Error> {
         created_at: ts(r.try_get("created_at")?)?,
         expires_at: ts_opt(r.try_get("expires_at")?)?,
         revoked_at: ts_opt(r.try_get("revoked_at")?)?,
+    })
+}
+
+fn session_from(r: &DbRow) -> Result<Session, Error> {
+    let id = SessionId(r.try_get("id")?);
+    let csrf: &[u8] = r.try_get("csrf_hash")?;
+    Ok(Session {
+        id,
+        user: UserId(r.try_get("user_id")?),
+        org: OrgId(r.try_get("org_id")?),
+        csrf_hash: csrf.try_into().map_err(|_| {
+            Error::Invalid(format!(
+                "stored csrf hash of session {id}: {} bytes",
+                csrf.len()
+            ))
+        })?,
+        created_at: ts(r.try_get("created_at")?)?,
+        expires_at: ts(r.try_get("expires_at")?)?,
     })
 }
 
@@ -584,6 +603,65 @@ impl Store for SqlStore {
             }
             w.audit("token.revoke", &format!("token:{id}"), json!({}))
                 .await?;
+            w.commit().await
+        })
+    }
+
+    fn create_session<'a>(&'a self, actor: &'a Actor, new: &'a NewSession) -> Fut<'a, SessionId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO sessions \
+                 (token_hash, user_id, org_id, csrf_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(&new.hash[..])
+            .bind(new.user.0)
+            .bind(new.org.0)
+            .bind(&new.csrf_hash[..])
+            .bind(w.at)
+            .bind(new.expires_at.as_microsecond())
+            .fetch_one(&mut *w.tx)
+            .await?;
+            // Never the hashes in the log.
+            w.audit(
+                "session.create",
+                &format!("session:{id}"),
+                json!({"user": new.user.0, "organization": new.org.0,
+                       "expires_at": new.expires_at.to_string()}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(SessionId(id))
+        })
+    }
+
+    fn session_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<Session>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1");
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(&hash[..])
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(session_from).transpose()
+        })
+    }
+
+    fn delete_session<'a>(&'a self, actor: &'a Actor, id: SessionId) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let user: i64 =
+                sqlx::query_scalar("DELETE FROM sessions WHERE id = $1 RETURNING user_id")
+                    .bind(id.0)
+                    .fetch_optional(&mut *w.tx)
+                    .await?
+                    .ok_or(Error::NotFound("session"))?;
+            w.audit(
+                "session.delete",
+                &format!("session:{id}"),
+                json!({"user": user}),
+            )
+            .await?;
             w.commit().await
         })
     }

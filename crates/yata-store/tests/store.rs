@@ -217,6 +217,7 @@ both!(
     databases_migrated_by_sqlx_macro_still_open,
     large_inventories_reconcile_quickly,
     findings_refresh_without_a_new_inventory,
+    sessions_round_trip_and_end,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1284,4 +1285,91 @@ async fn findings_refresh_without_a_new_inventory(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(s.assets_with_inventory().await.unwrap(), [a, b]);
+}
+
+fn person(name: &str, email: &str) -> NewUser {
+    NewUser {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        password_hash: None,
+    }
+}
+
+async fn sessions_round_trip_and_end(db: &TestDb) {
+    let s = &db.store;
+    let nco = s
+        .create_organization(&ADMIN, &org("NCO", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    let u = s
+        .create_user(&ADMIN, &person("Aoi", "aoi@example.jp"))
+        .await
+        .unwrap();
+    let expires = Timestamp::from_second(1_900_000_000).unwrap();
+    let new = NewSession {
+        hash: [1; 32],
+        user: u,
+        org: nco,
+        csrf_hash: [2; 32],
+        expires_at: expires,
+    };
+    let id = s.create_session(&Actor::User(u), &new).await.unwrap();
+    let got = s.session_by_hash(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (got.id, got.user, got.org, got.csrf_hash, got.expires_at),
+        (id, u, nco, [2; 32], expires)
+    );
+    assert!(got.created_at <= Timestamp::now());
+    assert!(got.is_valid_at(expires - SignedDuration::from_micros(1)));
+    assert!(!got.is_valid_at(expires));
+
+    // An expired session is still found: the caller decides.
+    let stale = NewSession {
+        hash: [3; 32],
+        csrf_hash: [4; 32],
+        expires_at: Timestamp::from_second(1_000_000_000).unwrap(),
+        ..new.clone()
+    };
+    let stale_id = s.create_session(&Actor::User(u), &stale).await.unwrap();
+    let got = s.session_by_hash(&[3; 32]).await.unwrap().unwrap();
+    assert_eq!(got.id, stale_id);
+    assert!(!got.is_valid_at(Timestamp::now()));
+    assert!(s.session_by_hash(&[9; 32]).await.unwrap().is_none());
+
+    // Refused writes change nothing.
+    let before = db.audit_len().await;
+    let again = s.create_session(&ADMIN, &new).await;
+    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    let nobody = NewSession {
+        hash: [5; 32],
+        user: UserId(999),
+        ..new.clone()
+    };
+    let nobody = s.create_session(&ADMIN, &nobody).await;
+    assert!(matches!(nobody, Err(Error::Invalid(_))), "{nobody:?}");
+    assert_eq!(db.audit_len().await, before);
+
+    s.delete_session(&Actor::User(u), id).await.unwrap();
+    assert!(s.session_by_hash(&[1; 32]).await.unwrap().is_none());
+    assert!(s.session_by_hash(&[3; 32]).await.unwrap().is_some());
+    let gone = s.delete_session(&Actor::User(u), id).await;
+    assert!(matches!(gone, Err(Error::NotFound(_))), "{gone:?}");
+
+    let log = s.audit_entries(0, 100).await.unwrap();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.object.as_str()))
+        .collect();
+    let (session, stale_session) = (format!("session:{id}"), format!("session:{stale_id}"));
+    assert_eq!(
+        actions[2..],
+        [
+            ("session.create", session.as_str()),
+            ("session.create", stale_session.as_str()),
+            ("session.delete", session.as_str()),
+        ]
+    );
+    assert_eq!(log[4].actor, format!("user:{u}"));
+    assert!(!log[2].details.contains("hash"), "{}", log[2].details);
+    assert_eq!(db.audit_len().await, 5);
 }
