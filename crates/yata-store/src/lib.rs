@@ -168,6 +168,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn set_membership<'a>(&'a self, actor: &'a Actor, m: &'a Membership) -> Fut<'a, ()>;
     fn memberships(&self, user: UserId) -> Fut<'_, Vec<Membership>>;
     fn create_token<'a>(&'a self, actor: &'a Actor, new: &'a NewToken) -> Fut<'a, TokenId>;
+    /// An organisation's tokens, valid or not, by id.
+    fn tokens(&self, org: OrgId) -> Fut<'_, Vec<ApiToken>>;
     /// The token whose secret hashes to `hash`, valid or not.
     fn token_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<ApiToken>>;
     /// Revokes a token (again: no change, still audited). `NotFound` if none.

@@ -576,6 +576,18 @@ impl Store for SqlStore {
         })
     }
 
+    fn tokens(&self, org: OrgId) -> Fut<'_, Vec<ApiToken>> {
+        Box::pin(async move {
+            let sql =
+                format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE org_id = $1 ORDER BY id");
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .bind(org.0)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(token_from).collect()
+        })
+    }
+
     fn token_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<ApiToken>> {
         Box::pin(async move {
             let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");

@@ -218,6 +218,7 @@ both!(
     large_inventories_reconcile_quickly,
     findings_refresh_without_a_new_inventory,
     sessions_round_trip_and_end,
+    tokens_of_an_organization,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1372,4 +1373,35 @@ async fn sessions_round_trip_and_end(db: &TestDb) {
     assert_eq!(log[4].actor, format!("user:{u}"));
     assert!(!log[2].details.contains("hash"), "{}", log[2].details);
     assert_eq!(db.audit_len().await, 5);
+}
+
+async fn tokens_of_an_organization(db: &TestDb) {
+    let s = &db.store;
+    let nco = s
+        .create_organization(&ADMIN, &org("NCO", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    let bank = s
+        .create_organization(&ADMIN, &org("Bank", OrgKind::Operator, &["finance"]))
+        .await
+        .unwrap();
+    let token = |n: u8, org: OrgId| NewToken {
+        hash: [n; 32],
+        name: format!("t{n}"),
+        org,
+        user: None,
+        role: Role::Viewer,
+        expires_at: None,
+    };
+    let t1 = s.create_token(&ADMIN, &token(1, bank)).await.unwrap();
+    let t2 = s.create_token(&ADMIN, &token(2, nco)).await.unwrap();
+    let t3 = s.create_token(&ADMIN, &token(3, bank)).await.unwrap();
+    s.revoke_token(&ADMIN, t1).await.unwrap();
+    let listed = s.tokens(bank).await.unwrap();
+    let ids: Vec<TokenId> = listed.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [t1, t3], "revoked ones too, by id");
+    assert!(listed[0].revoked_at.is_some());
+    assert_eq!(listed[1], s.token_by_hash(&[3; 32]).await.unwrap().unwrap());
+    assert_eq!(s.tokens(nco).await.unwrap()[0].id, t2);
+    assert!(s.tokens(OrgId(999)).await.unwrap().is_empty());
 }
