@@ -132,6 +132,80 @@ impl Write {
         Ok(())
     }
 
+    /// Inserts an organisation with its sectors and audits it.
+    async fn create_organization(&mut self, new: &NewOrganization) -> Result<OrgId, Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organizations (name, kind, created_at) VALUES ($1, $2, $3) \
+             RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(new.kind.as_str())
+        .bind(self.at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let sectors: std::collections::BTreeSet<&str> =
+            new.sectors.iter().map(String::as_str).collect();
+        for sector in &sectors {
+            sqlx::query("INSERT INTO organization_sectors (org_id, sector) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*sector)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.audit(
+            "organization.create",
+            &format!("organization:{id}"),
+            json!({"name": new.name, "kind": new.kind.as_str(), "sectors": sectors}),
+        )
+        .await?;
+        Ok(OrgId(id))
+    }
+
+    /// Inserts a user and audits it.
+    async fn create_user(&mut self, new: &NewUser) -> Result<UserId, Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (name, email, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(&new.email)
+        .bind(new.password_hash.as_deref())
+        .bind(self.at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        // Never the password hash in the log.
+        self.audit(
+            "user.create",
+            &format!("user:{id}"),
+            json!({"name": new.name, "email": new.email,
+                   "password": new.password_hash.is_some()}),
+        )
+        .await?;
+        Ok(UserId(id))
+    }
+
+    /// Adds or changes a membership and audits it.
+    async fn set_membership(&mut self, m: &Membership) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO memberships (user_id, org_id, role, created_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, org_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(m.user.0)
+        .bind(m.org.0)
+        .bind(m.role.as_str())
+        .bind(self.at)
+        .execute(&mut *self.tx)
+        .await?;
+        self.audit(
+            "membership.set",
+            &format!("user:{}", m.user),
+            json!({"organization": m.org.0, "role": m.role.as_str()}),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// The organisation of an asset; `NotFound` if there is no such asset.
     async fn asset_org(&mut self, asset: AssetId) -> Result<i64, Error> {
         sqlx::query_scalar("SELECT org_id FROM assets WHERE id = $1")
@@ -360,32 +434,9 @@ impl Store for SqlStore {
     ) -> Fut<'a, OrgId> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO organizations (name, kind, created_at) VALUES ($1, $2, $3) \
-                 RETURNING id",
-            )
-            .bind(&new.name)
-            .bind(new.kind.as_str())
-            .bind(w.at)
-            .fetch_one(&mut *w.tx)
-            .await?;
-            let sectors: std::collections::BTreeSet<&str> =
-                new.sectors.iter().map(String::as_str).collect();
-            for sector in &sectors {
-                sqlx::query("INSERT INTO organization_sectors (org_id, sector) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(*sector)
-                    .execute(&mut *w.tx)
-                    .await?;
-            }
-            w.audit(
-                "organization.create",
-                &format!("organization:{id}"),
-                json!({"name": new.name, "kind": new.kind.as_str(), "sectors": sectors}),
-            )
-            .await?;
+            let id = w.create_organization(new).await?;
             w.commit().await?;
-            Ok(OrgId(id))
+            Ok(id)
         })
     }
 
@@ -457,26 +508,9 @@ impl Store for SqlStore {
     fn create_user<'a>(&'a self, actor: &'a Actor, new: &'a NewUser) -> Fut<'a, UserId> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (name, email, password_hash, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(&new.name)
-            .bind(&new.email)
-            .bind(new.password_hash.as_deref())
-            .bind(w.at)
-            .fetch_one(&mut *w.tx)
-            .await?;
-            // Never the password hash in the log.
-            w.audit(
-                "user.create",
-                &format!("user:{id}"),
-                json!({"name": new.name, "email": new.email,
-                       "password": new.password_hash.is_some()}),
-            )
-            .await?;
+            let id = w.create_user(new).await?;
             w.commit().await?;
-            Ok(UserId(id))
+            Ok(id)
         })
     }
 
@@ -505,23 +539,7 @@ impl Store for SqlStore {
     fn set_membership<'a>(&'a self, actor: &'a Actor, m: &'a Membership) -> Fut<'a, ()> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            sqlx::query(
-                "INSERT INTO memberships (user_id, org_id, role, created_at) \
-                 VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (user_id, org_id) DO UPDATE SET role = excluded.role",
-            )
-            .bind(m.user.0)
-            .bind(m.org.0)
-            .bind(m.role.as_str())
-            .bind(w.at)
-            .execute(&mut *w.tx)
-            .await?;
-            w.audit(
-                "membership.set",
-                &format!("user:{}", m.user),
-                json!({"organization": m.org.0, "role": m.role.as_str()}),
-            )
-            .await?;
+            w.set_membership(m).await?;
             w.commit().await
         })
     }
