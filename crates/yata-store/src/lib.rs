@@ -157,6 +157,10 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Whether an NCO organisation has an admin (a member or a valid token):
     /// the first-start bootstrap asks this.
     fn nco_admin_exists(&self) -> Fut<'_, bool>;
+    /// The NCO organisation: the first (lowest id) of kind `nco`, or, if
+    /// there is none, a new one named "National Cyber Office" with no
+    /// sectors (audited).
+    fn nco_organization<'a>(&'a self, actor: &'a Actor) -> Fut<'a, OrgId>;
 
     // People and tokens.
 
@@ -185,6 +189,30 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn session_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<Session>>;
     /// Ends a session (log-out). `NotFound` if there is none.
     fn delete_session<'a>(&'a self, actor: &'a Actor, id: SessionId) -> Fut<'a, ()>;
+
+    // First start.
+
+    /// Stores a one-time bootstrap link by the SHA-256 of its secret.
+    /// `Conflict` if the hash is taken.
+    fn create_bootstrap_link<'a>(
+        &'a self,
+        actor: &'a Actor,
+        hash: &'a [u8; 32],
+        expires_at: Timestamp,
+    ) -> Fut<'a, ()>;
+    /// In one transaction: if the link whose secret hashes to `link`
+    /// exists, is unused and `now` is before its expiry, marks it used,
+    /// creates `user` and makes them admin of the NCO organisation (as
+    /// [`Store::nco_organization`] finds or creates it), and returns both
+    /// ids. Otherwise changes nothing and returns `None`. `Conflict` if the
+    /// e-mail is taken: nothing changes, the link stays unused.
+    fn bootstrap_admin<'a>(
+        &'a self,
+        actor: &'a Actor,
+        link: &'a [u8; 32],
+        now: Timestamp,
+        user: &'a NewUser,
+    ) -> Fut<'a, Option<(OrgId, UserId)>>;
 
     // Assets and inventories.
 

@@ -15,8 +15,8 @@ use crate::{
     Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, Finding, FindingFilter,
     FindingId, FindingState, FindingTransition, FindingsUpdate, Fut, InventoryDocument,
     InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset, NewInventory, NewJob,
-    NewOrganization, NewSession, NewToken, NewUser, Observation, OrgId, Organization, Sector,
-    Session, SessionId, Store, TokenId, Transition, User, UserId,
+    NewOrganization, NewSession, NewToken, NewUser, Observation, OrgId, OrgKind, Organization,
+    Role, Sector, Session, SessionId, Store, TokenId, Transition, User, UserId,
 };
 
 /// Findings brought in line with observations (`reconcile.rs`).
@@ -161,6 +161,24 @@ impl Write {
         Ok(OrgId(id))
     }
 
+    /// The NCO organisation, created (and audited) if there is none.
+    async fn nco_organization(&mut self) -> Result<OrgId, Error> {
+        let found: Option<i64> = sqlx::query_scalar(FIRST_NCO)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        match found {
+            Some(id) => Ok(OrgId(id)),
+            None => {
+                self.create_organization(&NewOrganization {
+                    name: NCO_NAME.to_owned(),
+                    kind: OrgKind::Nco,
+                    sectors: Vec::new(),
+                })
+                .await
+            }
+        }
+    }
+
     /// Inserts a user and audits it.
     async fn create_user(&mut self, new: &NewUser) -> Result<UserId, Error> {
         let id: i64 = sqlx::query_scalar(
@@ -241,6 +259,11 @@ impl Write {
         Ok(())
     }
 }
+
+/// The NCO organisation, if any.
+const FIRST_NCO: &str = "SELECT id FROM organizations WHERE kind = 'nco' ORDER BY id LIMIT 1";
+/// The name of the NCO organisation the store creates when there is none.
+const NCO_NAME: &str = "National Cyber Office";
 
 const ASSET_COLUMNS: &str = "id, org_id, name, kind, internet_exposed, criticality, \
                              vendor, product, version, cpe, created_at";
@@ -502,6 +525,89 @@ impl Store for SqlStore {
             .fetch_one(&self.pool)
             .await?;
             Ok(n > 0)
+        })
+    }
+
+    fn nco_organization<'a>(&'a self, actor: &'a Actor) -> Fut<'a, OrgId> {
+        Box::pin(async move {
+            // Usually there is one: no need to queue for the write lock.
+            let found: Option<i64> = sqlx::query_scalar(FIRST_NCO)
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(id) = found {
+                return Ok(OrgId(id));
+            }
+            // Again under the lock: a concurrent caller may have made it.
+            let mut w = self.write(actor).await?;
+            let id = w.nco_organization().await?;
+            w.commit().await?;
+            Ok(id)
+        })
+    }
+
+    fn create_bootstrap_link<'a>(
+        &'a self,
+        actor: &'a Actor,
+        hash: &'a [u8; 32],
+        expires_at: Timestamp,
+    ) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO bootstrap_links (token_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(&hash[..])
+            .bind(w.at)
+            .bind(expires_at.as_microsecond())
+            .fetch_one(&mut *w.tx)
+            .await?;
+            w.audit(
+                "bootstrap_link.create",
+                &format!("bootstrap_link:{id}"),
+                json!({"expires_at": expires_at.to_string()}),
+            )
+            .await?;
+            w.commit().await
+        })
+    }
+
+    fn bootstrap_admin<'a>(
+        &'a self,
+        actor: &'a Actor,
+        link: &'a [u8; 32],
+        now: Timestamp,
+        user: &'a NewUser,
+    ) -> Fut<'a, Option<(OrgId, UserId)>> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let used: Option<i64> = sqlx::query_scalar(
+                "UPDATE bootstrap_links SET used_at = $1 \
+                 WHERE token_hash = $2 AND used_at IS NULL AND $3 < expires_at RETURNING id",
+            )
+            .bind(w.at)
+            .bind(&link[..])
+            .bind(now.as_microsecond())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            // No usable link: dropping the write rolls it back.
+            let Some(link) = used else { return Ok(None) };
+            w.audit(
+                "bootstrap_link.use",
+                &format!("bootstrap_link:{link}"),
+                json!({"now": now.to_string()}),
+            )
+            .await?;
+            let org = w.nco_organization().await?;
+            let user = w.create_user(user).await?;
+            w.set_membership(&Membership {
+                user,
+                org,
+                role: Role::Admin,
+            })
+            .await?;
+            w.commit().await?;
+            Ok(Some((org, user)))
         })
     }
 

@@ -219,6 +219,8 @@ both!(
     findings_refresh_without_a_new_inventory,
     sessions_round_trip_and_end,
     tokens_of_an_organization,
+    bootstrap_links_make_one_admin_each,
+    the_nco_organization_is_found_or_made,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1404,4 +1406,109 @@ async fn tokens_of_an_organization(db: &TestDb) {
     assert_eq!(listed[1], s.token_by_hash(&[3; 32]).await.unwrap().unwrap());
     assert_eq!(s.tokens(nco).await.unwrap()[0].id, t2);
     assert!(s.tokens(OrgId(999)).await.unwrap().is_empty());
+}
+
+async fn bootstrap_links_make_one_admin_each(db: &TestDb) {
+    let s = &db.store;
+    let t0 = Timestamp::from_second(1_800_000_000).unwrap();
+    let expiry = t0 + SignedDuration::from_hours(1);
+    s.create_bootstrap_link(&ADMIN, &[1; 32], expiry)
+        .await
+        .unwrap();
+    s.create_bootstrap_link(&ADMIN, &[2; 32], expiry)
+        .await
+        .unwrap();
+    let dup = s.create_bootstrap_link(&ADMIN, &[1; 32], expiry).await;
+    assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
+    let aoi = person("Aoi", "aoi@example.jp");
+    let ren = person("Ren", "ren@example.jp");
+
+    // Unknown and expired links change nothing.
+    let before = db.audit_len().await;
+    let bootstrap = |link: u8, now: Timestamp, user: &NewUser| {
+        let user = user.clone();
+        let store = db.store.clone();
+        async move {
+            store
+                .bootstrap_admin(&Actor::System, &[link; 32], now, &user)
+                .await
+        }
+    };
+    assert_eq!(bootstrap(9, t0, &aoi).await.unwrap(), None);
+    assert_eq!(bootstrap(1, expiry, &aoi).await.unwrap(), None);
+    assert_eq!(db.audit_len().await, before);
+    assert!(s.user_by_email("aoi@example.jp").await.unwrap().is_none());
+    assert!(s.organizations().await.unwrap().is_empty());
+
+    // A valid link: the NCO organisation is made, with its first admin.
+    let just_before = expiry - SignedDuration::from_micros(1);
+    let (nco, user) = bootstrap(1, just_before, &aoi).await.unwrap().unwrap();
+    let o = s.organization(nco).await.unwrap().unwrap();
+    assert_eq!(
+        (o.name.as_str(), o.kind, o.sectors.len()),
+        ("National Cyber Office", OrgKind::Nco, 0)
+    );
+    assert_eq!(s.user(user).await.unwrap().unwrap().email, aoi.email);
+    assert_eq!(
+        s.memberships(user).await.unwrap(),
+        [Membership {
+            user,
+            org: nco,
+            role: Role::Admin
+        }]
+    );
+    assert!(s.nco_admin_exists().await.unwrap());
+    let log = s.audit_entries(before, 100).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "bootstrap_link.use",
+            "organization.create",
+            "user.create",
+            "membership.set"
+        ]
+    );
+    assert!(log.iter().all(|e| e.actor == "system"));
+
+    // The link works once.
+    assert_eq!(bootstrap(1, t0, &ren).await.unwrap(), None);
+    assert!(s.user_by_email("ren@example.jp").await.unwrap().is_none());
+
+    // A taken e-mail: refused, and the second link stays usable.
+    let before = db.audit_len().await;
+    let taken = bootstrap(2, t0, &aoi).await;
+    assert!(matches!(taken, Err(Error::Conflict(_))), "{taken:?}");
+    assert_eq!(db.audit_len().await, before);
+    let (nco2, ren_id) = bootstrap(2, t0, &ren).await.unwrap().unwrap();
+    assert_eq!(nco2, nco, "the existing NCO organisation");
+    assert_eq!(s.organizations().await.unwrap().len(), 1);
+    assert_eq!(s.memberships(ren_id).await.unwrap()[0].role, Role::Admin);
+    assert_eq!(db.audit_len().await, before + 3);
+}
+
+async fn the_nco_organization_is_found_or_made(db: &TestDb) {
+    let s = &db.store;
+    let made = s.nco_organization(&ADMIN).await.unwrap();
+    let o = s.organization(made).await.unwrap().unwrap();
+    assert_eq!(
+        (o.name.as_str(), o.kind, o.sectors.len()),
+        ("National Cyber Office", OrgKind::Nco, 0)
+    );
+    assert_eq!(s.nco_organization(&ADMIN).await.unwrap(), made);
+    let log = s.audit_entries(0, 100).await.unwrap();
+    assert_eq!(log.len(), 1, "made once, audited once");
+    assert_eq!(
+        (log[0].action.as_str(), log[0].object.as_str()),
+        (
+            "organization.create",
+            format!("organization:{made}").as_str()
+        )
+    );
+    // With several, the first.
+    s.create_organization(&ADMIN, &org("NCO annex", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    assert_eq!(s.nco_organization(&ADMIN).await.unwrap(), made);
+    assert!(!s.nco_admin_exists().await.unwrap());
 }
