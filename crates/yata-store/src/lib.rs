@@ -270,6 +270,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// returns how many.
     fn reopen_expired_risks(&self, now: Timestamp) -> Fut<'_, u64>;
 
+    // Advisory snapshots.
+
+    /// Stores an imported advisory snapshot and returns its id; earlier
+    /// ones stay as history. `Invalid` if `digest` is not the SHA-256 of
+    /// the body (hex, either case; stored lower-case).
+    fn put_feed_snapshot<'a>(&'a self, actor: &'a Actor, new: &'a NewFeedSnapshot) -> Fut<'a, i64>;
+    /// The latest snapshot stored, with its body.
+    fn latest_feed_snapshot(&self) -> Fut<'_, Option<(FeedSnapshotMeta, Vec<u8>)>>;
+
     // Jobs.
 
     fn enqueue_job<'a>(&'a self, actor: &'a Actor, job: &'a NewJob) -> Fut<'a, JobId>;

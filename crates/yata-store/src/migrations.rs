@@ -23,9 +23,11 @@ macro_rules! embed {
     };
 }
 
-pub(crate) const SQLITE: &[(&str, &str)] = embed!("sqlite": "0001_init.sql");
+pub(crate) const SQLITE: &[(&str, &str)] =
+    embed!("sqlite": "0001_init.sql", "0002_feed_snapshots.sql");
 
-pub(crate) const POSTGRES: &[(&str, &str)] = embed!("postgres": "0001_init.sql");
+pub(crate) const POSTGRES: &[(&str, &str)] =
+    embed!("postgres": "0001_init.sql", "0002_feed_snapshots.sql");
 
 /// The migrator of one dialect's files.
 pub(crate) fn migrator(files: &[(&'static str, &'static str)]) -> Migrator {

@@ -419,6 +419,30 @@ pub struct FindingTransition {
     pub note: String,
 }
 
+/// An advisory snapshot imported into the server (`yata-knowledge`'s
+/// snapshot format; the store keeps the bytes as given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFeedSnapshot {
+    /// SHA-256 (hex) of `body`.
+    pub digest: String,
+    /// JSON: what the snapshot holds, for listings.
+    pub summary: String,
+    pub body: Vec<u8>,
+}
+
+/// A stored advisory snapshot, without its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSnapshotMeta {
+    pub id: i64,
+    pub imported_at: Timestamp,
+    pub imported_by: String,
+    /// SHA-256 (lower-case hex) of the body.
+    pub digest: String,
+    pub summary: String,
+    /// The body's length in bytes.
+    pub size: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewJob {
     pub kind: String,

@@ -7,16 +7,18 @@ use std::path::Path;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Pool, Row, Transaction};
 
 use super::{BACKEND, Db, MIGRATOR, PARAM, SKIP_LOCKED};
 use crate::audit::ChainCheck;
 use crate::{
-    Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, Finding, FindingFilter,
-    FindingId, FindingState, FindingTransition, FindingsUpdate, Fut, InventoryDocument,
-    InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset, NewInventory, NewJob,
-    NewOrganization, NewSession, NewToken, NewUser, Observation, OrgId, OrgKind, Organization,
-    Role, Sector, Session, SessionId, Store, TokenId, Transition, User, UserId,
+    Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, FeedSnapshotMeta,
+    Finding, FindingFilter, FindingId, FindingState, FindingTransition, FindingsUpdate, Fut,
+    InventoryDocument, InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset,
+    NewFeedSnapshot, NewInventory, NewJob, NewOrganization, NewSession, NewToken, NewUser,
+    Observation, OrgId, OrgKind, Organization, Role, Sector, Session, SessionId, Store, TokenId,
+    Transition, User, UserId,
 };
 
 /// Findings brought in line with observations (`reconcile.rs`).
@@ -1122,6 +1124,65 @@ impl Store for SqlStore {
             .await?;
             w.commit().await?;
             Ok(ids.len() as u64)
+        })
+    }
+
+    fn put_feed_snapshot<'a>(&'a self, actor: &'a Actor, new: &'a NewFeedSnapshot) -> Fut<'a, i64> {
+        Box::pin(async move {
+            // Hashed before the write begins: no lock held meanwhile.
+            let digest = crate::audit::hex(&Sha256::digest(&new.body));
+            if !digest.eq_ignore_ascii_case(&new.digest) {
+                return Err(Error::Invalid(format!(
+                    "feed snapshot digest {:?} is not the SHA-256 of the body ({digest})",
+                    new.digest
+                )));
+            }
+            let size = i64::try_from(new.body.len())
+                .map_err(|_| Error::Invalid("feed snapshot too large".to_owned()))?;
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO feed_snapshots (imported_at, imported_by, digest, summary, size, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(w.at)
+            .bind(&w.actor)
+            .bind(&digest)
+            .bind(&new.summary)
+            .bind(size)
+            .bind(&new.body[..])
+            .fetch_one(&mut *w.tx)
+            .await?;
+            w.audit(
+                "feed_snapshot.put",
+                &format!("feed_snapshot:{id}"),
+                json!({"digest": digest, "size": size}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(id)
+        })
+    }
+
+    fn latest_feed_snapshot(&self) -> Fut<'_, Option<(FeedSnapshotMeta, Vec<u8>)>> {
+        Box::pin(async move {
+            let row = sqlx::query(
+                "SELECT id, imported_at, imported_by, digest, summary, size, body \
+                 FROM feed_snapshots ORDER BY id DESC LIMIT 1",
+            )
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map(|r| {
+                let meta = FeedSnapshotMeta {
+                    id: r.try_get("id")?,
+                    imported_at: ts(r.try_get("imported_at")?)?,
+                    imported_by: r.try_get("imported_by")?,
+                    digest: r.try_get("digest")?,
+                    summary: r.try_get("summary")?,
+                    size: count(r.try_get("size")?),
+                };
+                Ok((meta, r.try_get("body")?))
+            })
+            .transpose()
         })
     }
 

@@ -221,6 +221,8 @@ both!(
     tokens_of_an_organization,
     bootstrap_links_make_one_admin_each,
     the_nco_organization_is_found_or_made,
+    feed_snapshots_keep_history,
+    new_writes_keep_one_chain,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1406,6 +1408,7 @@ async fn tokens_of_an_organization(db: &TestDb) {
     assert_eq!(listed[1], s.token_by_hash(&[3; 32]).await.unwrap().unwrap());
     assert_eq!(s.tokens(nco).await.unwrap()[0].id, t2);
     assert!(s.tokens(OrgId(999)).await.unwrap().is_empty());
+    assert_eq!(db.audit_len().await, 6);
 }
 
 async fn bootstrap_links_make_one_admin_each(db: &TestDb) {
@@ -1511,4 +1514,136 @@ async fn the_nco_organization_is_found_or_made(db: &TestDb) {
         .unwrap();
     assert_eq!(s.nco_organization(&ADMIN).await.unwrap(), made);
     assert!(!s.nco_admin_exists().await.unwrap());
+    assert_eq!(db.audit_len().await, 2);
+}
+
+fn snapshot(body: Vec<u8>, summary: &str) -> NewFeedSnapshot {
+    use sha2::Digest;
+    NewFeedSnapshot {
+        digest: hex(&sha2::Sha256::digest(&body)),
+        summary: summary.to_owned(),
+        body,
+    }
+}
+
+async fn feed_snapshots_keep_history(db: &TestDb) {
+    let s = &db.store;
+    assert!(s.latest_feed_snapshot().await.unwrap().is_none());
+    let first = snapshot(b"YATASNAP one".to_vec(), r#"{"records":1}"#);
+    let id1 = s.put_feed_snapshot(&ADMIN, &first).await.unwrap();
+    let (meta, body) = s.latest_feed_snapshot().await.unwrap().unwrap();
+    assert_eq!(
+        (meta.id, meta.size, &meta.digest, &meta.summary, body),
+        (id1, 12, &first.digest, &first.summary, first.body.clone())
+    );
+    assert_eq!(meta.imported_by, "cli");
+
+    // A larger one, its digest in capitals: stored lower-case.
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let second = snapshot(big, r#"{"records":300000}"#);
+    let shouting = NewFeedSnapshot {
+        digest: second.digest.to_uppercase(),
+        ..second.clone()
+    };
+    let id2 = s
+        .put_feed_snapshot(&Actor::System, &shouting)
+        .await
+        .unwrap();
+    assert!(id2 > id1);
+    let (meta, body) = s.latest_feed_snapshot().await.unwrap().unwrap();
+    assert_eq!(
+        (meta.id, meta.size, &meta.digest, meta.imported_by.as_str()),
+        (id2, 3_000_000, &second.digest, "system")
+    );
+    assert!(body == second.body);
+
+    // A digest that is not the body's: refused, nothing written.
+    let before = db.audit_len().await;
+    let wrong = NewFeedSnapshot {
+        digest: first.digest.clone(),
+        ..second.clone()
+    };
+    let refused = s.put_feed_snapshot(&ADMIN, &wrong).await;
+    assert!(matches!(refused, Err(Error::Invalid(_))), "{refused:?}");
+    assert_eq!(db.audit_len().await, before);
+    assert_eq!(s.latest_feed_snapshot().await.unwrap().unwrap().0.id, id2);
+
+    // The log names digest and size, never the body.
+    let log = s.audit_entries(0, 10).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(
+        (log[1].action.as_str(), log[1].object.as_str()),
+        ("feed_snapshot.put", format!("feed_snapshot:{id2}").as_str())
+    );
+    assert!(
+        log[1].details.contains(&second.digest),
+        "{}",
+        log[1].details
+    );
+    assert!(log[1].details.contains("3000000"), "{}", log[1].details);
+    assert!(log[1].details.len() < 200, "{}", log[1].details);
+}
+
+/// Every new kind of write, from concurrent tasks: one unbroken chain.
+async fn new_writes_keep_one_chain(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let t0 = Timestamp::now();
+    let later = t0 + SignedDuration::from_hours(1);
+    let mut tasks = Vec::new();
+    for t in 0..4u8 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            let link = [100 + t; 32];
+            store
+                .create_bootstrap_link(&ADMIN, &link, later)
+                .await
+                .unwrap();
+            let who = person(&format!("p{t}"), &format!("p{t}@example.jp"));
+            let (nco, user) = store
+                .bootstrap_admin(&Actor::System, &link, t0, &who)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(store.nco_organization(&ADMIN).await.unwrap(), nco);
+            let session = NewSession {
+                hash: [t; 32],
+                user,
+                org: nco,
+                csrf_hash: [t; 32],
+                expires_at: later,
+            };
+            let id = store
+                .create_session(&Actor::User(user), &session)
+                .await
+                .unwrap();
+            store
+                .put_feed_snapshot(&Actor::System, &snapshot(vec![t; 100], "{}"))
+                .await
+                .unwrap();
+            store
+                .refresh_findings(&Actor::System, a, &[seen(&format!("CVE-{t}"), "p")])
+                .await
+                .unwrap();
+            store.delete_session(&Actor::User(user), id).await.unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // 2 for the setup; per task: link, link use, user, membership,
+    // session, snapshot, refresh, log-out; one NCO organisation.
+    assert_eq!(db.audit_len().await, 2 + 4 * 8 + 1);
+    assert_eq!(s.organizations().await.unwrap().len(), 2);
+    assert_eq!(
+        s.findings(&FindingFilter {
+            org: o,
+            asset: Some(a),
+            state: None
+        })
+        .await
+        .unwrap()
+        .len(),
+        4
+    );
 }
