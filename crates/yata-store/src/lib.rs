@@ -1,9 +1,11 @@
 //! The platform's storage (layer 4): one [`Store`] trait, two
 //! implementations with the same behaviour, SQLite (the embedded default,
 //! one file in WAL mode) and PostgreSQL (several server replicas on one
-//! database). Knows nothing about HTTP, sessions or who may see what: the
-//! service layer decides visibility and asks the store the queries it needs
-//! (for example [`Store::supervised_organizations`]).
+//! database). Knows nothing about HTTP, cookies or who may see what: it
+//! keeps the session rows the service writes (hashes only) but never decides
+//! whether one is valid; the service layer decides visibility and asks the
+//! store the queries it needs (for example
+//! [`Store::supervised_organizations`]).
 //!
 //! # Design
 //!
@@ -18,9 +20,11 @@
 //!   so it stays dyn-compatible without a macro crate.
 //! * **One body, two drivers**: `src/sql.rs` is compiled twice, as
 //!   `sqlite::sql` and `postgres::sql`, each against its own sqlx driver
-//!   (`type Db`). SQL text is shared (`$1` placeholders work in both); the few
-//!   differences (how a write transaction begins, `FOR UPDATE SKIP LOCKED`,
-//!   backup) live in `sqlite.rs` and `postgres.rs`. Queries are runtime
+//!   (`type Db`), and with it its child `src/reconcile.rs` (the findings
+//!   reconciliation). SQL text is shared (`$1` placeholders work in both);
+//!   the few differences (how a write transaction begins, `FOR UPDATE SKIP
+//!   LOCKED`, backup, how generated batch statements number their
+//!   parameters) live in `sqlite.rs` and `postgres.rs`. Queries are runtime
 //!   `sqlx::query` with explicit binds: no database is needed at build time.
 //! * **Portable types**: timestamps are 64-bit microseconds since the Unix
 //!   epoch, JSON is text, ids are 64-bit integers, so both databases store
@@ -42,19 +46,25 @@
 //! # Issue 6, storage: what is here
 //!
 //! Implemented: sectors (seeded), organisations with sectors, the
-//! ministry-supervision query, users, memberships, API tokens (hash only,
-//! expiry, revocation), assets, inventory documents with history and one
-//! current per asset, replacing an inventory together with its findings
-//! (open / refresh / reopen / resolve) in one transaction, finding
-//! listing and transitions with history, expiry of accepted risks, the job
+//! ministry-supervision query, the NCO organisation (found, or made),
+//! users, memberships, API tokens (hash only, expiry, revocation, listing
+//! per organisation), web sessions (hashes of the secret and of the CSRF
+//! token; created, found even when expired, deleted at log-out), one-time
+//! bootstrap links and the first admin made with one (one transaction),
+//! assets, inventory documents with history and one current per asset,
+//! replacing an inventory together with its findings, and re-evaluating
+//! findings without a new inventory (both the one reconciliation in
+//! `reconcile.rs`: open / refresh / reopen / resolve, batched for tens of
+//! thousands of observations per asset), finding listing and transitions
+//! with history, expiry of accepted risks, advisory snapshots imported into
+//! the server (every import kept; the latest is the one in use), the job
 //! queue (enqueue, claim with a lease, finish), the audit log and its
 //! verification, SQLite backup (`VACUUM INTO`) and restore.
 //!
-//! Designed only (tables exist, no operations yet): web sessions with CSRF
-//! token hashes (`sessions`), one-time bootstrap links (`bootstrap_links`),
-//! job failure and retry (`attempts`, `last_error`). Not yet designed:
-//! storage of the advisory snapshot imported into the server, incidents,
-//! alerts and controls (later issues).
+//! Designed only (columns exist, no operations yet): job failure and retry
+//! (`attempts`, `last_error`). Not yet here: removing expired sessions and
+//! old snapshots, listing snapshots, incidents, alerts and controls (later
+//! issues).
 //!
 //! No TLS to PostgreSQL yet (sqlx built without a TLS feature): use a unix
 //! socket or a local address until a deployment needs it.
