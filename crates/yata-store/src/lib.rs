@@ -1,25 +1,30 @@
 //! The platform's storage (layer 4): one [`Store`] trait, two
 //! implementations with the same behaviour, SQLite (the embedded default,
 //! one file in WAL mode) and PostgreSQL (several server replicas on one
-//! database). Knows nothing about HTTP, sessions or who may see what: the
-//! service layer decides visibility and asks the store the queries it needs
-//! (for example [`Store::supervised_organizations`]).
+//! database). Knows nothing about HTTP, cookies or who may see what: it
+//! keeps the session rows the service writes (hashes only) but never decides
+//! whether one is valid; the service layer decides visibility and asks the
+//! store the queries it needs (for example
+//! [`Store::supervised_organizations`]).
 //!
 //! # Design
 //!
 //! * **Open by URL**: [`open`] takes `sqlite://yata.db`, `sqlite::memory:` or
 //!   `postgres://…`, applies the migrations (`migrations/sqlite`,
-//!   `migrations/postgres`, embedded in the binary) and returns a
-//!   `Box<dyn Store>`. A trait object rather than an enum: the service
-//!   holds one store chosen at run time, test fakes can stand in, and the
-//!   cost (one boxed future per call) is nothing next to a database round
-//!   trip. The trait's methods return boxed futures by hand so it stays
-//!   dyn-compatible without a macro crate.
+//!   `migrations/postgres`, embedded in the binary with `include_str!`
+//!   and checksummed as `sqlx::migrate!` did: `src/migrations.rs`) and
+//!   returns a `Box<dyn Store>`. A trait object rather than an enum: the
+//!   service holds one store chosen at run time, test fakes can stand in,
+//!   and the cost (one boxed future per call) is nothing next to a
+//!   database round trip. The trait's methods return boxed futures by hand
+//!   so it stays dyn-compatible without a macro crate.
 //! * **One body, two drivers**: `src/sql.rs` is compiled twice, as
 //!   `sqlite::sql` and `postgres::sql`, each against its own sqlx driver
-//!   (`type Db`). SQL text is shared (`$1` placeholders work in both); the few
-//!   differences (how a write transaction begins, `FOR UPDATE SKIP LOCKED`,
-//!   backup) live in `sqlite.rs` and `postgres.rs`. Queries are runtime
+//!   (`type Db`), and with it its child `src/reconcile.rs` (the findings
+//!   reconciliation). SQL text is shared (`$1` placeholders work in both);
+//!   the few differences (how a write transaction begins, `FOR UPDATE SKIP
+//!   LOCKED`, backup, how generated batch statements number their
+//!   parameters) live in `sqlite.rs` and `postgres.rs`. Queries are runtime
 //!   `sqlx::query` with explicit binds: no database is needed at build time.
 //! * **Portable types**: timestamps are 64-bit microseconds since the Unix
 //!   epoch, JSON is text, ids are 64-bit integers, so both databases store
@@ -41,19 +46,25 @@
 //! # Issue 6, storage: what is here
 //!
 //! Implemented: sectors (seeded), organisations with sectors, the
-//! ministry-supervision query, users, memberships, API tokens (hash only,
-//! expiry, revocation), assets, inventory documents with history and one
-//! current per asset, replacing an inventory together with its findings
-//! (open / refresh / reopen / resolve) in one transaction, finding
-//! listing and transitions with history, expiry of accepted risks, the job
+//! ministry-supervision query, the NCO organisation (found, or made),
+//! users, memberships, API tokens (hash only, expiry, revocation, listing
+//! per organisation), web sessions (hashes of the secret and of the CSRF
+//! token; created, found even when expired, deleted at log-out), one-time
+//! bootstrap links and the first admin made with one (one transaction),
+//! assets, inventory documents with history and one current per asset,
+//! replacing an inventory together with its findings, and re-evaluating
+//! findings without a new inventory (both the one reconciliation in
+//! `reconcile.rs`: open / refresh / reopen / resolve, batched for tens of
+//! thousands of observations per asset), finding listing and transitions
+//! with history, expiry of accepted risks, advisory snapshots imported into
+//! the server (every import kept; the latest is the one in use), the job
 //! queue (enqueue, claim with a lease, finish), the audit log and its
 //! verification, SQLite backup (`VACUUM INTO`) and restore.
 //!
-//! Designed only (tables exist, no operations yet): web sessions with CSRF
-//! token hashes (`sessions`), one-time bootstrap links (`bootstrap_links`),
-//! job failure and retry (`attempts`, `last_error`). Not yet designed:
-//! storage of the advisory snapshot imported into the server, incidents,
-//! alerts and controls (later issues).
+//! Designed only (columns exist, no operations yet): job failure and retry
+//! (`attempts`, `last_error`). Not yet here: removing expired sessions and
+//! old snapshots, listing snapshots, incidents, alerts and controls (later
+//! issues).
 //!
 //! No TLS to PostgreSQL yet (sqlx built without a TLS feature): use a unix
 //! socket or a local address until a deployment needs it.
@@ -71,6 +82,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub mod audit;
 mod error;
+mod migrations;
 mod model;
 mod postgres;
 mod sqlite;
@@ -155,6 +167,10 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Whether an NCO organisation has an admin (a member or a valid token):
     /// the first-start bootstrap asks this.
     fn nco_admin_exists(&self) -> Fut<'_, bool>;
+    /// The NCO organisation: the first (lowest id) of kind `nco`, or, if
+    /// there is none, a new one named "National Cyber Office" with no
+    /// sectors (audited).
+    fn nco_organization<'a>(&'a self, actor: &'a Actor) -> Fut<'a, OrgId>;
 
     // People and tokens.
 
@@ -166,10 +182,47 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn set_membership<'a>(&'a self, actor: &'a Actor, m: &'a Membership) -> Fut<'a, ()>;
     fn memberships(&self, user: UserId) -> Fut<'_, Vec<Membership>>;
     fn create_token<'a>(&'a self, actor: &'a Actor, new: &'a NewToken) -> Fut<'a, TokenId>;
+    /// An organisation's tokens, valid or not, by id.
+    fn tokens(&self, org: OrgId) -> Fut<'_, Vec<ApiToken>>;
     /// The token whose secret hashes to `hash`, valid or not.
     fn token_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<ApiToken>>;
     /// Revokes a token (again: no change, still audited). `NotFound` if none.
     fn revoke_token<'a>(&'a self, actor: &'a Actor, id: TokenId) -> Fut<'a, ()>;
+
+    // Web sessions.
+
+    /// `Conflict` if the hash is taken; `Invalid` for an unknown user or
+    /// organisation (membership is the caller's business).
+    fn create_session<'a>(&'a self, actor: &'a Actor, new: &'a NewSession) -> Fut<'a, SessionId>;
+    /// The session whose secret hashes to `hash`, expired or not: the
+    /// caller checks ([`Session::is_valid_at`]).
+    fn session_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<Session>>;
+    /// Ends a session (log-out). `NotFound` if there is none.
+    fn delete_session<'a>(&'a self, actor: &'a Actor, id: SessionId) -> Fut<'a, ()>;
+
+    // First start.
+
+    /// Stores a one-time bootstrap link by the SHA-256 of its secret.
+    /// `Conflict` if the hash is taken.
+    fn create_bootstrap_link<'a>(
+        &'a self,
+        actor: &'a Actor,
+        hash: &'a [u8; 32],
+        expires_at: Timestamp,
+    ) -> Fut<'a, ()>;
+    /// In one transaction: if the link whose secret hashes to `link`
+    /// exists, is unused and `now` is before its expiry, marks it used,
+    /// creates `user` and makes them admin of the NCO organisation (as
+    /// [`Store::nco_organization`] finds or creates it), and returns both
+    /// ids. Otherwise changes nothing and returns `None`. `Conflict` if the
+    /// e-mail is taken: nothing changes, the link stays unused.
+    fn bootstrap_admin<'a>(
+        &'a self,
+        actor: &'a Actor,
+        link: &'a [u8; 32],
+        now: Timestamp,
+        user: &'a NewUser,
+    ) -> Fut<'a, Option<(OrgId, UserId)>>;
 
     // Assets and inventories.
 
@@ -192,8 +245,23 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn current_inventory(&self, asset: AssetId) -> Fut<'_, Option<InventoryDocument>>;
     /// Every document uploaded to the asset, oldest first.
     fn inventory_history(&self, asset: AssetId) -> Fut<'_, Vec<InventoryMeta>>;
+    /// Every asset that has a current inventory, by id: what to
+    /// re-evaluate after a feed import.
+    fn assets_with_inventory(&self) -> Fut<'_, Vec<AssetId>>;
 
     // Findings.
+
+    /// In one transaction: brings the asset's findings in line with
+    /// `observations` exactly as [`Store::replace_inventory`] does (open,
+    /// reopen, refresh, resolve), leaving its inventories alone: for
+    /// re-evaluation after an advisory feed changed. `NotFound` if there is
+    /// no such asset.
+    fn refresh_findings<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+    ) -> Fut<'a, FindingsUpdate>;
 
     /// Ordered by deadline (none last), then id.
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>>;
@@ -211,6 +279,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Reopens every accepted risk whose expiry is at or before `now`;
     /// returns how many.
     fn reopen_expired_risks(&self, now: Timestamp) -> Fut<'_, u64>;
+
+    // Advisory snapshots.
+
+    /// Stores an imported advisory snapshot and returns its id; earlier
+    /// ones stay as history. `Invalid` if `digest` is not the SHA-256 of
+    /// the body (hex, either case; stored lower-case).
+    fn put_feed_snapshot<'a>(&'a self, actor: &'a Actor, new: &'a NewFeedSnapshot) -> Fut<'a, i64>;
+    /// The latest snapshot stored, with its body.
+    fn latest_feed_snapshot(&self) -> Fut<'_, Option<(FeedSnapshotMeta, Vec<u8>)>>;
 
     // Jobs.
 

@@ -140,6 +140,8 @@ id_type! {
     FindingId;
     /// A background job.
     JobId;
+    /// A web session.
+    SessionId;
 }
 
 /// Who did a write: recorded in the audit log and in finding transitions.
@@ -246,6 +248,35 @@ impl ApiToken {
     /// Neither revoked nor expired at `now`.
     pub fn is_valid_at(&self, now: Timestamp) -> bool {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|e| now < e)
+    }
+}
+
+/// A web session to create: only the SHA-256 of the cookie's secret and
+/// of the CSRF token reach the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub hash: [u8; 32],
+    pub user: UserId,
+    /// The organisation the session acts for.
+    pub org: OrgId,
+    pub csrf_hash: [u8; 32],
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: SessionId,
+    pub user: UserId,
+    pub org: OrgId,
+    pub csrf_hash: [u8; 32],
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl Session {
+    /// Not expired at `now`.
+    pub fn is_valid_at(&self, now: Timestamp) -> bool {
+        now < self.expires_at
     }
 }
 
@@ -386,6 +417,30 @@ pub struct FindingTransition {
     pub to: FindingState,
     pub justification: Option<String>,
     pub note: String,
+}
+
+/// An advisory snapshot imported into the server (`yata-knowledge`'s
+/// snapshot format; the store keeps the bytes as given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFeedSnapshot {
+    /// SHA-256 (hex) of `body`.
+    pub digest: String,
+    /// JSON: what the snapshot holds, for listings.
+    pub summary: String,
+    pub body: Vec<u8>,
+}
+
+/// A stored advisory snapshot, without its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSnapshotMeta {
+    pub id: i64,
+    pub imported_at: Timestamp,
+    pub imported_by: String,
+    /// SHA-256 (lower-case hex) of the body.
+    pub digest: String,
+    pub summary: String,
+    /// The body's length in bytes.
+    pub size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,17 +3,21 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use sqlx::Pool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::{Backend, Error};
+use crate::{Backend, Error, migrations};
 
 type Db = sqlx::Postgres;
 const BACKEND: Backend = Backend::Postgres;
-static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrations::migrator(migrations::POSTGRES));
 const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
+
+/// How generated SQL writes numbered bind parameters (see `sqlite.rs`).
+const PARAM: char = '$';
 
 #[path = "sql.rs"]
 mod sql;

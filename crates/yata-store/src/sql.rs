@@ -1,23 +1,29 @@
 //! The store's body, compiled once per driver (see the crate docs). The
 //! parent module provides `Db`, `BACKEND`, `MIGRATOR`, `SKIP_LOCKED`,
-//! `begin_write` and `backup`.
+//! `PARAM`, `begin_write`, `begin_snapshot` and `backup`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use sqlx::{AssertSqlSafe, Pool, Row, Transaction};
 
-use super::{BACKEND, Db, MIGRATOR, SKIP_LOCKED};
+use super::{BACKEND, Db, MIGRATOR, PARAM, SKIP_LOCKED};
 use crate::audit::ChainCheck;
 use crate::{
-    Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, Finding, FindingFilter,
-    FindingId, FindingState, FindingTransition, FindingsUpdate, Fut, InventoryDocument,
-    InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset, NewInventory, NewJob,
-    NewOrganization, NewToken, NewUser, Observation, OrgId, Organization, Sector, Store, TokenId,
+    Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, FeedSnapshotMeta,
+    Finding, FindingFilter, FindingId, FindingState, FindingTransition, FindingsUpdate, Fut,
+    InventoryDocument, InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset,
+    NewFeedSnapshot, NewInventory, NewJob, NewOrganization, NewSession, NewToken, NewUser,
+    Observation, OrgId, OrgKind, Organization, Role, Sector, Session, SessionId, Store, TokenId,
     Transition, User, UserId,
 };
+
+/// Findings brought in line with observations (`reconcile.rs`).
+#[path = "reconcile.rs"]
+mod reconcile;
 
 type DbRow = <Db as sqlx::Database>::Row;
 
@@ -128,6 +134,107 @@ impl Write {
         Ok(())
     }
 
+    /// Inserts an organisation with its sectors and audits it.
+    async fn create_organization(&mut self, new: &NewOrganization) -> Result<OrgId, Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organizations (name, kind, created_at) VALUES ($1, $2, $3) \
+             RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(new.kind.as_str())
+        .bind(self.at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let sectors: std::collections::BTreeSet<&str> =
+            new.sectors.iter().map(String::as_str).collect();
+        for sector in &sectors {
+            sqlx::query("INSERT INTO organization_sectors (org_id, sector) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*sector)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        self.audit(
+            "organization.create",
+            &format!("organization:{id}"),
+            json!({"name": new.name, "kind": new.kind.as_str(), "sectors": sectors}),
+        )
+        .await?;
+        Ok(OrgId(id))
+    }
+
+    /// The NCO organisation, created (and audited) if there is none.
+    async fn nco_organization(&mut self) -> Result<OrgId, Error> {
+        let found: Option<i64> = sqlx::query_scalar(FIRST_NCO)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        match found {
+            Some(id) => Ok(OrgId(id)),
+            None => {
+                self.create_organization(&NewOrganization {
+                    name: NCO_NAME.to_owned(),
+                    kind: OrgKind::Nco,
+                    sectors: Vec::new(),
+                })
+                .await
+            }
+        }
+    }
+
+    /// Inserts a user and audits it.
+    async fn create_user(&mut self, new: &NewUser) -> Result<UserId, Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (name, email, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(&new.email)
+        .bind(new.password_hash.as_deref())
+        .bind(self.at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        // Never the password hash in the log.
+        self.audit(
+            "user.create",
+            &format!("user:{id}"),
+            json!({"name": new.name, "email": new.email,
+                   "password": new.password_hash.is_some()}),
+        )
+        .await?;
+        Ok(UserId(id))
+    }
+
+    /// Adds or changes a membership and audits it.
+    async fn set_membership(&mut self, m: &Membership) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO memberships (user_id, org_id, role, created_at) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (user_id, org_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(m.user.0)
+        .bind(m.org.0)
+        .bind(m.role.as_str())
+        .bind(self.at)
+        .execute(&mut *self.tx)
+        .await?;
+        self.audit(
+            "membership.set",
+            &format!("user:{}", m.user),
+            json!({"organization": m.org.0, "role": m.role.as_str()}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The organisation of an asset; `NotFound` if there is no such asset.
+    async fn asset_org(&mut self, asset: AssetId) -> Result<i64, Error> {
+        sqlx::query_scalar("SELECT org_id FROM assets WHERE id = $1")
+            .bind(asset.0)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or(Error::NotFound("asset"))
+    }
+
     /// Records a finding's move (its row is updated by the caller).
     async fn transition(
         &mut self,
@@ -155,6 +262,11 @@ impl Write {
     }
 }
 
+/// The NCO organisation, if any.
+const FIRST_NCO: &str = "SELECT id FROM organizations WHERE kind = 'nco' ORDER BY id LIMIT 1";
+/// The name of the NCO organisation the store creates when there is none.
+const NCO_NAME: &str = "National Cyber Office";
+
 const ASSET_COLUMNS: &str = "id, org_id, name, kind, internet_exposed, criticality, \
                              vendor, product, version, cpe, created_at";
 const FINDING_COLUMNS: &str = "id, org_id, asset_id, vuln_id, subject, first_seen, last_seen, \
@@ -163,6 +275,7 @@ const FINDING_COLUMNS: &str = "id, org_id, asset_id, vuln_id, subject, first_see
 const INVENTORY_COLUMNS: &str =
     "id, asset_id, format, digest, uploaded_at, uploaded_by, components, is_current";
 const TOKEN_COLUMNS: &str = "id, name, org_id, user_id, role, created_at, expires_at, revoked_at";
+const SESSION_COLUMNS: &str = "id, user_id, org_id, csrf_hash, created_at, expires_at";
 const USER_COLUMNS: &str = "id, name, email, password_hash, created_at, disabled_at";
 
 fn user_from(r: &DbRow) -> Result<User, Error> {
@@ -186,6 +299,24 @@ fn token_from(r: &DbRow) -> Result<ApiToken, Error> {
         created_at: ts(r.try_get("created_at")?)?,
         expires_at: ts_opt(r.try_get("expires_at")?)?,
         revoked_at: ts_opt(r.try_get("revoked_at")?)?,
+    })
+}
+
+fn session_from(r: &DbRow) -> Result<Session, Error> {
+    let id = SessionId(r.try_get("id")?);
+    let csrf: &[u8] = r.try_get("csrf_hash")?;
+    Ok(Session {
+        id,
+        user: UserId(r.try_get("user_id")?),
+        org: OrgId(r.try_get("org_id")?),
+        csrf_hash: csrf.try_into().map_err(|_| {
+            Error::Invalid(format!(
+                "stored csrf hash of session {id}: {} bytes",
+                csrf.len()
+            ))
+        })?,
+        created_at: ts(r.try_get("created_at")?)?,
+        expires_at: ts(r.try_get("expires_at")?)?,
     })
 }
 
@@ -328,32 +459,9 @@ impl Store for SqlStore {
     ) -> Fut<'a, OrgId> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO organizations (name, kind, created_at) VALUES ($1, $2, $3) \
-                 RETURNING id",
-            )
-            .bind(&new.name)
-            .bind(new.kind.as_str())
-            .bind(w.at)
-            .fetch_one(&mut *w.tx)
-            .await?;
-            let sectors: std::collections::BTreeSet<&str> =
-                new.sectors.iter().map(String::as_str).collect();
-            for sector in &sectors {
-                sqlx::query("INSERT INTO organization_sectors (org_id, sector) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(*sector)
-                    .execute(&mut *w.tx)
-                    .await?;
-            }
-            w.audit(
-                "organization.create",
-                &format!("organization:{id}"),
-                json!({"name": new.name, "kind": new.kind.as_str(), "sectors": sectors}),
-            )
-            .await?;
+            let id = w.create_organization(new).await?;
             w.commit().await?;
-            Ok(OrgId(id))
+            Ok(id)
         })
     }
 
@@ -422,29 +530,95 @@ impl Store for SqlStore {
         })
     }
 
-    fn create_user<'a>(&'a self, actor: &'a Actor, new: &'a NewUser) -> Fut<'a, UserId> {
+    fn nco_organization<'a>(&'a self, actor: &'a Actor) -> Fut<'a, OrgId> {
+        Box::pin(async move {
+            // Usually there is one: no need to queue for the write lock.
+            let found: Option<i64> = sqlx::query_scalar(FIRST_NCO)
+                .fetch_optional(&self.pool)
+                .await?;
+            if let Some(id) = found {
+                return Ok(OrgId(id));
+            }
+            // Again under the lock: a concurrent caller may have made it.
+            let mut w = self.write(actor).await?;
+            let id = w.nco_organization().await?;
+            w.commit().await?;
+            Ok(id)
+        })
+    }
+
+    fn create_bootstrap_link<'a>(
+        &'a self,
+        actor: &'a Actor,
+        hash: &'a [u8; 32],
+        expires_at: Timestamp,
+    ) -> Fut<'a, ()> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (name, email, password_hash, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO bootstrap_links (token_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3) RETURNING id",
             )
-            .bind(&new.name)
-            .bind(&new.email)
-            .bind(new.password_hash.as_deref())
+            .bind(&hash[..])
             .bind(w.at)
+            .bind(expires_at.as_microsecond())
             .fetch_one(&mut *w.tx)
             .await?;
-            // Never the password hash in the log.
             w.audit(
-                "user.create",
-                &format!("user:{id}"),
-                json!({"name": new.name, "email": new.email,
-                       "password": new.password_hash.is_some()}),
+                "bootstrap_link.create",
+                &format!("bootstrap_link:{id}"),
+                json!({"expires_at": expires_at.to_string()}),
             )
             .await?;
+            w.commit().await
+        })
+    }
+
+    fn bootstrap_admin<'a>(
+        &'a self,
+        actor: &'a Actor,
+        link: &'a [u8; 32],
+        now: Timestamp,
+        user: &'a NewUser,
+    ) -> Fut<'a, Option<(OrgId, UserId)>> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let used: Option<i64> = sqlx::query_scalar(
+                "UPDATE bootstrap_links SET used_at = $1 \
+                 WHERE token_hash = $2 AND used_at IS NULL AND $3 < expires_at RETURNING id",
+            )
+            .bind(w.at)
+            .bind(&link[..])
+            .bind(now.as_microsecond())
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            // No usable link: dropping the write rolls it back.
+            let Some(link) = used else { return Ok(None) };
+            w.audit(
+                "bootstrap_link.use",
+                &format!("bootstrap_link:{link}"),
+                json!({"now": now.to_string()}),
+            )
+            .await?;
+            let org = w.nco_organization().await?;
+            let user = w.create_user(user).await?;
+            w.set_membership(&Membership {
+                user,
+                org,
+                role: Role::Admin,
+            })
+            .await?;
             w.commit().await?;
-            Ok(UserId(id))
+            Ok(Some((org, user)))
+        })
+    }
+
+    fn create_user<'a>(&'a self, actor: &'a Actor, new: &'a NewUser) -> Fut<'a, UserId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id = w.create_user(new).await?;
+            w.commit().await?;
+            Ok(id)
         })
     }
 
@@ -473,23 +647,7 @@ impl Store for SqlStore {
     fn set_membership<'a>(&'a self, actor: &'a Actor, m: &'a Membership) -> Fut<'a, ()> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            sqlx::query(
-                "INSERT INTO memberships (user_id, org_id, role, created_at) \
-                 VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (user_id, org_id) DO UPDATE SET role = excluded.role",
-            )
-            .bind(m.user.0)
-            .bind(m.org.0)
-            .bind(m.role.as_str())
-            .bind(w.at)
-            .execute(&mut *w.tx)
-            .await?;
-            w.audit(
-                "membership.set",
-                &format!("user:{}", m.user),
-                json!({"organization": m.org.0, "role": m.role.as_str()}),
-            )
-            .await?;
+            w.set_membership(m).await?;
             w.commit().await
         })
     }
@@ -544,6 +702,18 @@ impl Store for SqlStore {
         })
     }
 
+    fn tokens(&self, org: OrgId) -> Fut<'_, Vec<ApiToken>> {
+        Box::pin(async move {
+            let sql =
+                format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE org_id = $1 ORDER BY id");
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .bind(org.0)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.iter().map(token_from).collect()
+        })
+    }
+
     fn token_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<ApiToken>> {
         Box::pin(async move {
             let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1");
@@ -571,6 +741,65 @@ impl Store for SqlStore {
             }
             w.audit("token.revoke", &format!("token:{id}"), json!({}))
                 .await?;
+            w.commit().await
+        })
+    }
+
+    fn create_session<'a>(&'a self, actor: &'a Actor, new: &'a NewSession) -> Fut<'a, SessionId> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO sessions \
+                 (token_hash, user_id, org_id, csrf_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(&new.hash[..])
+            .bind(new.user.0)
+            .bind(new.org.0)
+            .bind(&new.csrf_hash[..])
+            .bind(w.at)
+            .bind(new.expires_at.as_microsecond())
+            .fetch_one(&mut *w.tx)
+            .await?;
+            // Never the hashes in the log.
+            w.audit(
+                "session.create",
+                &format!("session:{id}"),
+                json!({"user": new.user.0, "organization": new.org.0,
+                       "expires_at": new.expires_at.to_string()}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(SessionId(id))
+        })
+    }
+
+    fn session_by_hash<'a>(&'a self, hash: &'a [u8; 32]) -> Fut<'a, Option<Session>> {
+        Box::pin(async move {
+            let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1");
+            let row = sqlx::query(AssertSqlSafe(sql))
+                .bind(&hash[..])
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(session_from).transpose()
+        })
+    }
+
+    fn delete_session<'a>(&'a self, actor: &'a Actor, id: SessionId) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let user: i64 =
+                sqlx::query_scalar("DELETE FROM sessions WHERE id = $1 RETURNING user_id")
+                    .bind(id.0)
+                    .fetch_optional(&mut *w.tx)
+                    .await?
+                    .ok_or(Error::NotFound("session"))?;
+            w.audit(
+                "session.delete",
+                &format!("session:{id}"),
+                json!({"user": user}),
+            )
+            .await?;
             w.commit().await
         })
     }
@@ -639,11 +868,7 @@ impl Store for SqlStore {
     ) -> Fut<'a, (InventoryId, FindingsUpdate)> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let org: i64 = sqlx::query_scalar("SELECT org_id FROM assets WHERE id = $1")
-                .bind(inv.asset.0)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .ok_or(Error::NotFound("asset"))?;
+            let org = w.asset_org(inv.asset).await?;
             sqlx::query(
                 "UPDATE inventories SET is_current = FALSE WHERE asset_id = $1 AND is_current",
             )
@@ -666,106 +891,12 @@ impl Store for SqlStore {
             .fetch_one(&mut *w.tx)
             .await?;
 
-            let rows = sqlx::query(
-                "SELECT id, vuln_id, subject, state, present FROM findings WHERE asset_id = $1",
-            )
-            .bind(inv.asset.0)
-            .fetch_all(&mut *w.tx)
-            .await?;
-            let mut existing: HashMap<(String, String), (i64, FindingState, bool)> =
-                HashMap::with_capacity(rows.len());
-            for r in &rows {
-                existing.insert(
-                    (r.try_get("vuln_id")?, r.try_get("subject")?),
-                    (
-                        r.try_get("id")?,
-                        r.try_get::<&str, _>("state")?.parse()?,
-                        r.try_get("present")?,
-                    ),
-                );
-            }
-            let mut update = FindingsUpdate::default();
-            let mut seen: HashSet<i64> = HashSet::with_capacity(observations.len());
-            for o in observations {
-                let key = (o.vuln_id.clone(), o.subject.clone());
-                let deadline = o.deadline.map(|t| t.as_microsecond());
-                if let Some(&(id, state, _)) = existing.get(&key) {
-                    if !seen.insert(id) {
-                        continue;
-                    }
-                    let reopen = state == FindingState::Fixed;
-                    sqlx::query(
-                        "UPDATE findings SET last_seen = $1, present = TRUE, decision = $2, \
-                         deadline = $3, explanation = $4, \
-                         state = CASE WHEN $5 THEN 'open' ELSE state END, \
-                         state_changed_at = CASE WHEN $5 THEN $1 ELSE state_changed_at END \
-                         WHERE id = $6",
-                    )
-                    .bind(w.at)
-                    .bind(o.decision.as_deref())
-                    .bind(deadline)
-                    .bind(&o.explanation)
-                    .bind(reopen)
-                    .bind(id)
-                    .execute(&mut *w.tx)
-                    .await?;
-                    if reopen {
-                        let note = format!("reappeared in inventory {inventory}");
-                        w.transition(id, state, FindingState::Open, None, &note)
-                            .await?;
-                        update.reopened += 1;
-                    } else {
-                        update.refreshed += 1;
-                    }
-                } else {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO findings (org_id, asset_id, vuln_id, subject, first_seen, \
-                         last_seen, present, state, state_changed_at, decision, deadline, \
-                         explanation) \
-                         VALUES ($1, $2, $3, $4, $5, $5, TRUE, 'open', $5, $6, $7, $8) \
-                         RETURNING id",
-                    )
-                    .bind(org)
-                    .bind(inv.asset.0)
-                    .bind(&o.vuln_id)
-                    .bind(&o.subject)
-                    .bind(w.at)
-                    .bind(o.decision.as_deref())
-                    .bind(deadline)
-                    .bind(&o.explanation)
-                    .fetch_one(&mut *w.tx)
-                    .await?;
-                    existing.insert(key, (id, FindingState::Open, true));
-                    seen.insert(id);
-                    update.opened += 1;
-                }
-            }
-            let mut gone: Vec<(i64, FindingState)> = existing
-                .values()
-                .filter(|(id, _, present)| *present && !seen.contains(id))
-                .map(|&(id, state, _)| (id, state))
-                .collect();
-            gone.sort_unstable();
-            for (id, state) in gone {
-                let resolve = matches!(state, FindingState::Open | FindingState::InTriage);
-                sqlx::query(
-                    "UPDATE findings SET present = FALSE, \
-                     state = CASE WHEN $1 THEN 'fixed' ELSE state END, \
-                     state_changed_at = CASE WHEN $1 THEN $2 ELSE state_changed_at END \
-                     WHERE id = $3",
-                )
-                .bind(resolve)
-                .bind(w.at)
-                .bind(id)
-                .execute(&mut *w.tx)
-                .await?;
-                if resolve {
-                    let note = format!("no longer in inventory {inventory}");
-                    w.transition(id, state, FindingState::Fixed, None, &note)
-                        .await?;
-                    update.resolved += 1;
-                }
-            }
+            let notes = reconcile::Notes {
+                reopened: format!("reappeared in inventory {inventory}"),
+                resolved: format!("no longer in inventory {inventory}"),
+            };
+            let update =
+                reconcile::reconcile(&mut w, org, inv.asset.0, observations, &notes).await?;
             w.audit(
                 "inventory.replace",
                 &format!("asset:{}", inv.asset),
@@ -812,6 +943,45 @@ impl Store for SqlStore {
                 .fetch_all(&self.pool)
                 .await?;
             rows.iter().map(inventory_from).collect()
+        })
+    }
+
+    fn assets_with_inventory(&self) -> Fut<'_, Vec<AssetId>> {
+        Box::pin(async move {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT asset_id FROM inventories WHERE is_current ORDER BY asset_id",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(ids.into_iter().map(AssetId).collect())
+        })
+    }
+
+    fn refresh_findings<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+    ) -> Fut<'a, FindingsUpdate> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let org = w.asset_org(asset).await?;
+            let notes = reconcile::Notes {
+                reopened: "matched again on re-evaluation".to_owned(),
+                resolved: "no longer matched on re-evaluation".to_owned(),
+            };
+            let update = reconcile::reconcile(&mut w, org, asset.0, observations, &notes).await?;
+            w.audit(
+                "findings.refresh",
+                &format!("asset:{asset}"),
+                json!({"findings_opened": update.opened,
+                       "findings_reopened": update.reopened,
+                       "findings_refreshed": update.refreshed,
+                       "findings_resolved": update.resolved}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(update)
         })
     }
 
@@ -954,6 +1124,65 @@ impl Store for SqlStore {
             .await?;
             w.commit().await?;
             Ok(ids.len() as u64)
+        })
+    }
+
+    fn put_feed_snapshot<'a>(&'a self, actor: &'a Actor, new: &'a NewFeedSnapshot) -> Fut<'a, i64> {
+        Box::pin(async move {
+            // Hashed before the write begins: no lock held meanwhile.
+            let digest = crate::audit::hex(&Sha256::digest(&new.body));
+            if !digest.eq_ignore_ascii_case(&new.digest) {
+                return Err(Error::Invalid(format!(
+                    "feed snapshot digest {:?} is not the SHA-256 of the body ({digest})",
+                    new.digest
+                )));
+            }
+            let size = i64::try_from(new.body.len())
+                .map_err(|_| Error::Invalid("feed snapshot too large".to_owned()))?;
+            let mut w = self.write(actor).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO feed_snapshots (imported_at, imported_by, digest, summary, size, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(w.at)
+            .bind(&w.actor)
+            .bind(&digest)
+            .bind(&new.summary)
+            .bind(size)
+            .bind(&new.body[..])
+            .fetch_one(&mut *w.tx)
+            .await?;
+            w.audit(
+                "feed_snapshot.put",
+                &format!("feed_snapshot:{id}"),
+                json!({"digest": digest, "size": size}),
+            )
+            .await?;
+            w.commit().await?;
+            Ok(id)
+        })
+    }
+
+    fn latest_feed_snapshot(&self) -> Fut<'_, Option<(FeedSnapshotMeta, Vec<u8>)>> {
+        Box::pin(async move {
+            let row = sqlx::query(
+                "SELECT id, imported_at, imported_by, digest, summary, size, body \
+                 FROM feed_snapshots ORDER BY id DESC LIMIT 1",
+            )
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map(|r| {
+                let meta = FeedSnapshotMeta {
+                    id: r.try_get("id")?,
+                    imported_at: ts(r.try_get("imported_at")?)?,
+                    imported_by: r.try_get("imported_by")?,
+                    digest: r.try_get("digest")?,
+                    summary: r.try_get("summary")?,
+                    size: count(r.try_get("size")?),
+                };
+                Ok((meta, r.try_get("body")?))
+            })
+            .transpose()
         })
     }
 

@@ -4,19 +4,27 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use sqlx::Pool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::{Backend, BrokenAt, Error, Store};
+use crate::{Backend, BrokenAt, Error, Store, migrations};
 
 type Db = sqlx::Sqlite;
 const BACKEND: Backend = Backend::Sqlite;
-static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+static MIGRATOR: LazyLock<Migrator> = LazyLock::new(|| migrations::migrator(migrations::SQLITE));
 /// SQLite has one writer at a time: nothing to skip.
 const SKIP_LOCKED: &str = "";
+
+/// How generated SQL writes numbered bind parameters. `?NNN`, not `$NNN`:
+/// SQLite reads `?NNN` as its number but looks each new `$name` up among
+/// the names so far, which adds up in a batched statement's hundreds of
+/// parameters (two uploads of 20,000 observations: 0.72 s against 1.0 s).
+/// Written SQL text keeps `$1`, `$2`: few names, and the same in both.
+const PARAM: char = '?';
 
 #[path = "sql.rs"]
 mod sql;

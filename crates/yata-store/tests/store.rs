@@ -4,11 +4,13 @@
 //! variable the PostgreSQL half skips with a message, or fails when `CI` is
 //! set.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
-use sqlx::Connection;
+use sqlx::migrate::Migrator;
+use sqlx::{Connection, Row};
 use yata_store::*;
 
 /// One test's database.
@@ -20,17 +22,69 @@ struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+/// A new database, not yet migrated.
+struct EmptyDb {
+    url: String,
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
 const PG_ENV: &str = "YATA_TEST_PG_URL";
 
-async fn sqlite_db() -> TestDb {
+fn empty_sqlite() -> EmptyDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("yata.db").display());
-    TestDb {
-        store: Arc::from(open(&url).await.unwrap()),
+    EmptyDb {
         url,
         pg: None,
         _dir: Some(dir),
     }
+}
+
+async fn empty_pg(server: &str) -> EmptyDb {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "yata_t_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        Timestamp::now().as_microsecond() % 1_000_000
+    );
+    let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    EmptyDb {
+        url: with_database(server, &name),
+        pg: Some((server.to_owned(), name)),
+        _dir: None,
+    }
+}
+
+impl EmptyDb {
+    async fn open(self) -> TestDb {
+        TestDb {
+            store: Arc::from(open(&self.url).await.unwrap()),
+            url: self.url,
+            pg: self.pg,
+            _dir: self._dir,
+        }
+    }
+}
+
+async fn drop_pg(server: &str, name: &str) {
+    let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+}
+
+async fn sqlite_db() -> TestDb {
+    empty_sqlite().open().await
 }
 
 async fn pg_db() -> Option<TestDb> {
@@ -41,26 +95,7 @@ async fn pg_db() -> Option<TestDb> {
         eprintln!("skipping: {PG_ENV} not set (run under scripts/pg-test.sh)");
         return None;
     };
-    static N: AtomicU32 = AtomicU32::new(0);
-    let name = format!(
-        "yata_t_{}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed),
-        Timestamp::now().as_microsecond() % 1_000_000
-    );
-    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    let url = with_database(&server, &name);
-    Some(TestDb {
-        store: Arc::from(open(&url).await.unwrap()),
-        url,
-        pg: Some((server, name)),
-        _dir: None,
-    })
+    Some(empty_pg(&server).await.open().await)
 }
 
 /// `server` with its database name replaced by `name`.
@@ -81,13 +116,15 @@ impl TestDb {
     async fn finish(self) {
         self.store.close().await.unwrap();
         if let Some((server, name)) = self.pg {
-            let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE {name} WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await
-            .unwrap();
+            drop_pg(&server, &name).await;
+        }
+    }
+
+    /// Another new database on the same kind of store (and server).
+    async fn empty_sibling(&self) -> EmptyDb {
+        match &self.pg {
+            None => empty_sqlite(),
+            Some((server, _)) => empty_pg(server).await,
         }
     }
 
@@ -108,9 +145,38 @@ impl TestDb {
         Ok(())
     }
 
+    async fn applied_migrations(&self) -> Vec<(i64, String, String)> {
+        applied_migrations(self.store.backend(), &self.url).await
+    }
+
     async fn audit_len(&self) -> u64 {
         self.store.verify_audit().await.unwrap().unwrap()
     }
+}
+
+/// The migrations sqlx recorded as applied: version, description and
+/// checksum (hex).
+async fn applied_migrations(backend: Backend, url: &str) -> Vec<(i64, String, String)> {
+    const SQL: &str = "SELECT version, description, checksum FROM _sqlx_migrations \
+                       WHERE success ORDER BY version";
+    macro_rules! read {
+        ($conn:ty) => {{
+            let mut c = <$conn>::connect(url).await.unwrap();
+            let rows = sqlx::query(SQL).fetch_all(&mut c).await.unwrap();
+            c.close().await.unwrap();
+            rows.iter()
+                .map(|r| (r.get(0), r.get(1), hex(r.get::<&[u8], _>(2))))
+                .collect()
+        }};
+    }
+    match backend {
+        Backend::Sqlite => read!(sqlx::SqliteConnection),
+        Backend::Postgres => read!(sqlx::PgConnection),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Each test runs once per database: `sqlite::NAME` and `postgres::NAME`.
@@ -148,6 +214,15 @@ both!(
     tampered_audit_entry_is_caught,
     truncated_audit_log_is_caught,
     backup_under_writes_restores_and_verifies,
+    databases_migrated_by_sqlx_macro_still_open,
+    large_inventories_reconcile_quickly,
+    findings_refresh_without_a_new_inventory,
+    sessions_round_trip_and_end,
+    tokens_of_an_organization,
+    bootstrap_links_make_one_admin_each,
+    the_nco_organization_is_found_or_made,
+    feed_snapshots_keep_history,
+    new_writes_keep_one_chain,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -891,4 +966,684 @@ async fn open_by_url() {
         open("mysql://localhost/yata").await,
         Err(Error::Url(_))
     ));
+}
+
+/// The migrations were embedded by `sqlx::migrate!` before they were
+/// embedded with `include_str!`: a database migrated by that build must
+/// open, so the store records exactly what sqlx's own reading of the
+/// directory (the macro's code path) computes.
+async fn databases_migrated_by_sqlx_macro_still_open(db: &TestDb) {
+    let backend = db.store.backend();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend.to_string());
+    let sqlx_reading = Migrator::new(dir).await.unwrap();
+    let expected: Vec<(i64, String, String)> = sqlx_reading
+        .iter()
+        .map(|m| (m.version, m.description.to_string(), hex(&m.checksum)))
+        .collect();
+    assert_eq!(db.applied_migrations().await, expected);
+    // 0001 as the `migrate!` build recorded it (read from its databases):
+    // a released migration never changes.
+    let init = match backend {
+        Backend::Sqlite => {
+            "d82992b14bc0a65f01b09aefdf2c5ba8e813b577090ee28c6276de5b9f3be737\
+             7a5569249a037a23dd32deaaa77fe0e8"
+        }
+        Backend::Postgres => {
+            "50603c40efbbdf819b7b7685d2ae910a7ae6366d374068ea0ca37d276b243563\
+             7b673f16e86af531e28a40eb65df1c46"
+        }
+    };
+    assert_eq!(expected[0], (1, "init".to_owned(), init.to_owned()));
+
+    // A database that build left at 0001, with data in it.
+    let old = db.empty_sibling().await;
+    match backend {
+        Backend::Sqlite => {
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&old.url)
+                .unwrap()
+                .create_if_missing(true);
+            let mut c = sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap();
+            sqlx_reading.run_to(1, &mut c).await.unwrap();
+            c.close().await.unwrap();
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&old.url).await.unwrap();
+            sqlx_reading.run_to(1, &mut c).await.unwrap();
+            c.close().await.unwrap();
+        }
+    }
+    assert_eq!(applied_migrations(backend, &old.url).await, expected[..1]);
+    let old = old.open().await;
+    assert_eq!(old.applied_migrations().await, expected);
+    old.store
+        .create_organization(&ADMIN, &org("After", OrgKind::Vendor, &[]))
+        .await
+        .unwrap();
+    assert_eq!(old.audit_len().await, 1);
+    old.finish().await;
+}
+
+/// Observation `i` of upload `round`: its own decision, deadline and
+/// explanation, so a batched write that mixed rows up would show.
+fn numbered(i: u32, round: u32) -> Observation {
+    Observation {
+        vuln_id: format!("CVE-2024-{i}"),
+        subject: format!("pkg:npm/p{i}@1.0.{}", i % 7),
+        decision: (!i.is_multiple_of(3)).then(|| format!("d{}", (i + round) % 5)),
+        deadline: (!i.is_multiple_of(4))
+            .then(|| Timestamp::from_second(1_900_000_000 + i64::from(i * 10 + round)).unwrap()),
+        explanation: format!("{{\"i\":{i},\"round\":{round}}}"),
+    }
+}
+
+async fn large_inventories_reconcile_quickly(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let all = FindingFilter {
+        org: o,
+        asset: Some(a),
+        state: None,
+    };
+    let started = std::time::Instant::now();
+    let first: Vec<Observation> = (0..20_000).map(|i| numbered(i, 1)).collect();
+    let (_, up) = s
+        .replace_inventory(&ADMIN, &inventory(a, "1"), &first)
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 20_000,
+            ..Default::default()
+        }
+    );
+    let second: Vec<Observation> = (5_000..25_000).map(|i| numbered(i, 2)).collect();
+    let (i2, up) = s
+        .replace_inventory(&ADMIN, &inventory(a, "2"), &second)
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 5_000,
+            refreshed: 15_000,
+            resolved: 5_000,
+            reopened: 0
+        }
+    );
+    eprintln!(
+        "{}: two uploads of 20,000 observations in {:?}",
+        s.backend(),
+        started.elapsed()
+    );
+
+    let findings = s.findings(&all).await.unwrap();
+    assert_eq!(findings.len(), 25_000);
+    for f in &findings {
+        let i: u32 = f
+            .vuln_id
+            .strip_prefix("CVE-2024-")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let round = if i < 5_000 { 1 } else { 2 };
+        let want = numbered(i, round);
+        assert_eq!(
+            (&f.subject, &f.decision, f.deadline, &f.explanation),
+            (
+                &want.subject,
+                &want.decision,
+                want.deadline,
+                &want.explanation
+            ),
+            "finding {i}"
+        );
+        let state = if i < 5_000 {
+            FindingState::Fixed
+        } else {
+            FindingState::Open
+        };
+        assert_eq!((f.state, f.present), (state, i >= 5_000), "finding {i}");
+    }
+    let f0 = finding_by(db, o, "CVE-2024-0").await;
+    let history = s.finding_history(f0.id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].from, history[0].to, history[0].note.as_str()),
+        (
+            FindingState::Open,
+            FindingState::Fixed,
+            format!("no longer in inventory {i2}").as_str()
+        )
+    );
+
+    // Re-evaluation against the second inventory: the first 5,000 match
+    // again (reopened), the last 5,000 no longer (resolved).
+    let started = std::time::Instant::now();
+    let third: Vec<Observation> = (0..20_000).map(|i| numbered(i, 3)).collect();
+    let up = s.refresh_findings(&ADMIN, a, &third).await.unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 0,
+            refreshed: 15_000,
+            resolved: 5_000,
+            reopened: 5_000
+        }
+    );
+    eprintln!(
+        "{}: refresh of 20,000 observations in {:?}",
+        s.backend(),
+        started.elapsed()
+    );
+    let findings = s.findings(&all).await.unwrap();
+    for f in &findings {
+        let i: u32 = f
+            .vuln_id
+            .strip_prefix("CVE-2024-")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let round = if i < 20_000 { 3 } else { 2 };
+        assert_eq!(f.explanation, numbered(i, round).explanation, "finding {i}");
+        let state = if i < 20_000 {
+            FindingState::Open
+        } else {
+            FindingState::Fixed
+        };
+        assert_eq!((f.state, f.present), (state, i < 20_000), "finding {i}");
+    }
+    assert_eq!(s.finding_history(f0.id).await.unwrap().len(), 2);
+    assert_eq!(db.audit_len().await, 5);
+}
+
+async fn findings_refresh_without_a_new_inventory(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let b = s
+        .create_asset(&ADMIN, &software(o, "billing"))
+        .await
+        .unwrap();
+    assert_eq!(s.assets_with_inventory().await.unwrap(), []);
+    let (inv, _) = s
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "1"),
+            &[seen("CVE-1", "p"), seen("CVE-2", "q"), seen("CVE-3", "r")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.assets_with_inventory().await.unwrap(), [a]);
+    let f3 = finding_by(db, o, "CVE-3").await;
+    let triage = Transition {
+        from: FindingState::Open,
+        to: FindingState::InTriage,
+        justification: None,
+        note: "looking".into(),
+        risk_accepted_until: None,
+    };
+    s.transition_finding(&ADMIN, f3.id, &triage).await.unwrap();
+
+    // The feed changed: CVE-1 and CVE-3 no longer match, CVE-2 is
+    // re-scored, CVE-4 is new (given twice: the first counts).
+    let rescored = Observation {
+        decision: Some("immediate".into()),
+        deadline: Some(Timestamp::from_second(1_800_000_000).unwrap()),
+        explanation: "{\"rescored\":true}".into(),
+        ..seen("CVE-2", "q")
+    };
+    let new = seen("CVE-4", "s");
+    let twice = Observation {
+        explanation: "{\"second\":true}".into(),
+        ..new.clone()
+    };
+    let up = s
+        .refresh_findings(&Actor::System, a, &[rescored.clone(), new.clone(), twice])
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            opened: 1,
+            refreshed: 1,
+            resolved: 2,
+            reopened: 0
+        }
+    );
+    let f1 = finding_by(db, o, "CVE-1").await;
+    assert_eq!((f1.state, f1.present), (FindingState::Fixed, false));
+    let last = s.finding_history(f1.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (last.actor.as_str(), last.to, last.note.as_str()),
+        (
+            "system",
+            FindingState::Fixed,
+            "no longer matched on re-evaluation"
+        )
+    );
+    assert_eq!(finding_by(db, o, "CVE-3").await.state, FindingState::Fixed);
+    let f2 = finding_by(db, o, "CVE-2").await;
+    assert_eq!(
+        (f2.state, f2.decision, f2.deadline, f2.explanation),
+        (
+            FindingState::Open,
+            rescored.decision.clone(),
+            rescored.deadline,
+            rescored.explanation.clone()
+        )
+    );
+    assert_eq!(
+        finding_by(db, o, "CVE-4").await.explanation,
+        new.explanation
+    );
+
+    // CVE-1 matches again: reopened, with the same id.
+    let up = s
+        .refresh_findings(&Actor::System, a, &[seen("CVE-1", "p"), rescored, new])
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            reopened: 1,
+            refreshed: 2,
+            ..Default::default()
+        }
+    );
+    let f1b = finding_by(db, o, "CVE-1").await;
+    assert_eq!(
+        (f1b.id, f1b.state, f1b.present),
+        (f1.id, FindingState::Open, true)
+    );
+    let last = s.finding_history(f1.id).await.unwrap().pop().unwrap();
+    assert_eq!(last.note, "matched again on re-evaluation");
+
+    // The inventories are untouched; the refresh is audited per asset.
+    let history = s.inventory_history(a).await.unwrap();
+    assert_eq!((history.len(), history[0].id), (1, inv));
+    assert!(history[0].is_current);
+    let log = s.audit_entries(0, 100).await.unwrap();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.object.as_str(),
+            last.actor.as_str()
+        ),
+        ("findings.refresh", format!("asset:{a}").as_str(), "system")
+    );
+    assert!(
+        last.details.contains("\"findings_reopened\":1"),
+        "{}",
+        last.details
+    );
+
+    let before = db.audit_len().await;
+    let missing = s.refresh_findings(&ADMIN, AssetId(999), &[]).await;
+    assert!(matches!(missing, Err(Error::NotFound(_))), "{missing:?}");
+    assert_eq!(db.audit_len().await, before);
+    s.replace_inventory(&ADMIN, &inventory(b, "b"), &[])
+        .await
+        .unwrap();
+    assert_eq!(s.assets_with_inventory().await.unwrap(), [a, b]);
+}
+
+fn person(name: &str, email: &str) -> NewUser {
+    NewUser {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        password_hash: None,
+    }
+}
+
+async fn sessions_round_trip_and_end(db: &TestDb) {
+    let s = &db.store;
+    let nco = s
+        .create_organization(&ADMIN, &org("NCO", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    let u = s
+        .create_user(&ADMIN, &person("Aoi", "aoi@example.jp"))
+        .await
+        .unwrap();
+    let expires = Timestamp::from_second(1_900_000_000).unwrap();
+    let new = NewSession {
+        hash: [1; 32],
+        user: u,
+        org: nco,
+        csrf_hash: [2; 32],
+        expires_at: expires,
+    };
+    let id = s.create_session(&Actor::User(u), &new).await.unwrap();
+    let got = s.session_by_hash(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (got.id, got.user, got.org, got.csrf_hash, got.expires_at),
+        (id, u, nco, [2; 32], expires)
+    );
+    assert!(got.created_at <= Timestamp::now());
+    assert!(got.is_valid_at(expires - SignedDuration::from_micros(1)));
+    assert!(!got.is_valid_at(expires));
+
+    // An expired session is still found: the caller decides.
+    let stale = NewSession {
+        hash: [3; 32],
+        csrf_hash: [4; 32],
+        expires_at: Timestamp::from_second(1_000_000_000).unwrap(),
+        ..new.clone()
+    };
+    let stale_id = s.create_session(&Actor::User(u), &stale).await.unwrap();
+    let got = s.session_by_hash(&[3; 32]).await.unwrap().unwrap();
+    assert_eq!(got.id, stale_id);
+    assert!(!got.is_valid_at(Timestamp::now()));
+    assert!(s.session_by_hash(&[9; 32]).await.unwrap().is_none());
+
+    // Refused writes change nothing.
+    let before = db.audit_len().await;
+    let again = s.create_session(&ADMIN, &new).await;
+    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    let nobody = NewSession {
+        hash: [5; 32],
+        user: UserId(999),
+        ..new.clone()
+    };
+    let nobody = s.create_session(&ADMIN, &nobody).await;
+    assert!(matches!(nobody, Err(Error::Invalid(_))), "{nobody:?}");
+    assert_eq!(db.audit_len().await, before);
+
+    s.delete_session(&Actor::User(u), id).await.unwrap();
+    assert!(s.session_by_hash(&[1; 32]).await.unwrap().is_none());
+    assert!(s.session_by_hash(&[3; 32]).await.unwrap().is_some());
+    let gone = s.delete_session(&Actor::User(u), id).await;
+    assert!(matches!(gone, Err(Error::NotFound(_))), "{gone:?}");
+
+    let log = s.audit_entries(0, 100).await.unwrap();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.action.as_str(), e.object.as_str()))
+        .collect();
+    let (session, stale_session) = (format!("session:{id}"), format!("session:{stale_id}"));
+    assert_eq!(
+        actions[2..],
+        [
+            ("session.create", session.as_str()),
+            ("session.create", stale_session.as_str()),
+            ("session.delete", session.as_str()),
+        ]
+    );
+    assert_eq!(log[4].actor, format!("user:{u}"));
+    assert!(!log[2].details.contains("hash"), "{}", log[2].details);
+    assert_eq!(db.audit_len().await, 5);
+}
+
+async fn tokens_of_an_organization(db: &TestDb) {
+    let s = &db.store;
+    let nco = s
+        .create_organization(&ADMIN, &org("NCO", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    let bank = s
+        .create_organization(&ADMIN, &org("Bank", OrgKind::Operator, &["finance"]))
+        .await
+        .unwrap();
+    let token = |n: u8, org: OrgId| NewToken {
+        hash: [n; 32],
+        name: format!("t{n}"),
+        org,
+        user: None,
+        role: Role::Viewer,
+        expires_at: None,
+    };
+    let t1 = s.create_token(&ADMIN, &token(1, bank)).await.unwrap();
+    let t2 = s.create_token(&ADMIN, &token(2, nco)).await.unwrap();
+    let t3 = s.create_token(&ADMIN, &token(3, bank)).await.unwrap();
+    s.revoke_token(&ADMIN, t1).await.unwrap();
+    let listed = s.tokens(bank).await.unwrap();
+    let ids: Vec<TokenId> = listed.iter().map(|t| t.id).collect();
+    assert_eq!(ids, [t1, t3], "revoked ones too, by id");
+    assert!(listed[0].revoked_at.is_some());
+    assert_eq!(listed[1], s.token_by_hash(&[3; 32]).await.unwrap().unwrap());
+    assert_eq!(s.tokens(nco).await.unwrap()[0].id, t2);
+    assert!(s.tokens(OrgId(999)).await.unwrap().is_empty());
+    assert_eq!(db.audit_len().await, 6);
+}
+
+async fn bootstrap_links_make_one_admin_each(db: &TestDb) {
+    let s = &db.store;
+    let t0 = Timestamp::from_second(1_800_000_000).unwrap();
+    let expiry = t0 + SignedDuration::from_hours(1);
+    s.create_bootstrap_link(&ADMIN, &[1; 32], expiry)
+        .await
+        .unwrap();
+    s.create_bootstrap_link(&ADMIN, &[2; 32], expiry)
+        .await
+        .unwrap();
+    let dup = s.create_bootstrap_link(&ADMIN, &[1; 32], expiry).await;
+    assert!(matches!(dup, Err(Error::Conflict(_))), "{dup:?}");
+    let aoi = person("Aoi", "aoi@example.jp");
+    let ren = person("Ren", "ren@example.jp");
+
+    // Unknown and expired links change nothing.
+    let before = db.audit_len().await;
+    let bootstrap = |link: u8, now: Timestamp, user: &NewUser| {
+        let user = user.clone();
+        let store = db.store.clone();
+        async move {
+            store
+                .bootstrap_admin(&Actor::System, &[link; 32], now, &user)
+                .await
+        }
+    };
+    assert_eq!(bootstrap(9, t0, &aoi).await.unwrap(), None);
+    assert_eq!(bootstrap(1, expiry, &aoi).await.unwrap(), None);
+    assert_eq!(db.audit_len().await, before);
+    assert!(s.user_by_email("aoi@example.jp").await.unwrap().is_none());
+    assert!(s.organizations().await.unwrap().is_empty());
+
+    // A valid link: the NCO organisation is made, with its first admin.
+    let just_before = expiry - SignedDuration::from_micros(1);
+    let (nco, user) = bootstrap(1, just_before, &aoi).await.unwrap().unwrap();
+    let o = s.organization(nco).await.unwrap().unwrap();
+    assert_eq!(
+        (o.name.as_str(), o.kind, o.sectors.len()),
+        ("National Cyber Office", OrgKind::Nco, 0)
+    );
+    assert_eq!(s.user(user).await.unwrap().unwrap().email, aoi.email);
+    assert_eq!(
+        s.memberships(user).await.unwrap(),
+        [Membership {
+            user,
+            org: nco,
+            role: Role::Admin
+        }]
+    );
+    assert!(s.nco_admin_exists().await.unwrap());
+    let log = s.audit_entries(before, 100).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "bootstrap_link.use",
+            "organization.create",
+            "user.create",
+            "membership.set"
+        ]
+    );
+    assert!(log.iter().all(|e| e.actor == "system"));
+
+    // The link works once.
+    assert_eq!(bootstrap(1, t0, &ren).await.unwrap(), None);
+    assert!(s.user_by_email("ren@example.jp").await.unwrap().is_none());
+
+    // A taken e-mail: refused, and the second link stays usable.
+    let before = db.audit_len().await;
+    let taken = bootstrap(2, t0, &aoi).await;
+    assert!(matches!(taken, Err(Error::Conflict(_))), "{taken:?}");
+    assert_eq!(db.audit_len().await, before);
+    let (nco2, ren_id) = bootstrap(2, t0, &ren).await.unwrap().unwrap();
+    assert_eq!(nco2, nco, "the existing NCO organisation");
+    assert_eq!(s.organizations().await.unwrap().len(), 1);
+    assert_eq!(s.memberships(ren_id).await.unwrap()[0].role, Role::Admin);
+    assert_eq!(db.audit_len().await, before + 3);
+}
+
+async fn the_nco_organization_is_found_or_made(db: &TestDb) {
+    let s = &db.store;
+    let made = s.nco_organization(&ADMIN).await.unwrap();
+    let o = s.organization(made).await.unwrap().unwrap();
+    assert_eq!(
+        (o.name.as_str(), o.kind, o.sectors.len()),
+        ("National Cyber Office", OrgKind::Nco, 0)
+    );
+    assert_eq!(s.nco_organization(&ADMIN).await.unwrap(), made);
+    let log = s.audit_entries(0, 100).await.unwrap();
+    assert_eq!(log.len(), 1, "made once, audited once");
+    assert_eq!(
+        (log[0].action.as_str(), log[0].object.as_str()),
+        (
+            "organization.create",
+            format!("organization:{made}").as_str()
+        )
+    );
+    // With several, the first.
+    s.create_organization(&ADMIN, &org("NCO annex", OrgKind::Nco, &[]))
+        .await
+        .unwrap();
+    assert_eq!(s.nco_organization(&ADMIN).await.unwrap(), made);
+    assert!(!s.nco_admin_exists().await.unwrap());
+    assert_eq!(db.audit_len().await, 2);
+}
+
+fn snapshot(body: Vec<u8>, summary: &str) -> NewFeedSnapshot {
+    use sha2::Digest;
+    NewFeedSnapshot {
+        digest: hex(&sha2::Sha256::digest(&body)),
+        summary: summary.to_owned(),
+        body,
+    }
+}
+
+async fn feed_snapshots_keep_history(db: &TestDb) {
+    let s = &db.store;
+    assert!(s.latest_feed_snapshot().await.unwrap().is_none());
+    let first = snapshot(b"YATASNAP one".to_vec(), r#"{"records":1}"#);
+    let id1 = s.put_feed_snapshot(&ADMIN, &first).await.unwrap();
+    let (meta, body) = s.latest_feed_snapshot().await.unwrap().unwrap();
+    assert_eq!(
+        (meta.id, meta.size, &meta.digest, &meta.summary, body),
+        (id1, 12, &first.digest, &first.summary, first.body.clone())
+    );
+    assert_eq!(meta.imported_by, "cli");
+
+    // A larger one, its digest in capitals: stored lower-case.
+    let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let second = snapshot(big, r#"{"records":300000}"#);
+    let shouting = NewFeedSnapshot {
+        digest: second.digest.to_uppercase(),
+        ..second.clone()
+    };
+    let id2 = s
+        .put_feed_snapshot(&Actor::System, &shouting)
+        .await
+        .unwrap();
+    assert!(id2 > id1);
+    let (meta, body) = s.latest_feed_snapshot().await.unwrap().unwrap();
+    assert_eq!(
+        (meta.id, meta.size, &meta.digest, meta.imported_by.as_str()),
+        (id2, 3_000_000, &second.digest, "system")
+    );
+    assert!(body == second.body);
+
+    // A digest that is not the body's: refused, nothing written.
+    let before = db.audit_len().await;
+    let wrong = NewFeedSnapshot {
+        digest: first.digest.clone(),
+        ..second.clone()
+    };
+    let refused = s.put_feed_snapshot(&ADMIN, &wrong).await;
+    assert!(matches!(refused, Err(Error::Invalid(_))), "{refused:?}");
+    assert_eq!(db.audit_len().await, before);
+    assert_eq!(s.latest_feed_snapshot().await.unwrap().unwrap().0.id, id2);
+
+    // The log names digest and size, never the body.
+    let log = s.audit_entries(0, 10).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(
+        (log[1].action.as_str(), log[1].object.as_str()),
+        ("feed_snapshot.put", format!("feed_snapshot:{id2}").as_str())
+    );
+    assert!(
+        log[1].details.contains(&second.digest),
+        "{}",
+        log[1].details
+    );
+    assert!(log[1].details.contains("3000000"), "{}", log[1].details);
+    assert!(log[1].details.len() < 200, "{}", log[1].details);
+}
+
+/// Every new kind of write, from concurrent tasks: one unbroken chain.
+async fn new_writes_keep_one_chain(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let t0 = Timestamp::now();
+    let later = t0 + SignedDuration::from_hours(1);
+    let mut tasks = Vec::new();
+    for t in 0..4u8 {
+        let store = db.store.clone();
+        tasks.push(tokio::spawn(async move {
+            let link = [100 + t; 32];
+            store
+                .create_bootstrap_link(&ADMIN, &link, later)
+                .await
+                .unwrap();
+            let who = person(&format!("p{t}"), &format!("p{t}@example.jp"));
+            let (nco, user) = store
+                .bootstrap_admin(&Actor::System, &link, t0, &who)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(store.nco_organization(&ADMIN).await.unwrap(), nco);
+            let session = NewSession {
+                hash: [t; 32],
+                user,
+                org: nco,
+                csrf_hash: [t; 32],
+                expires_at: later,
+            };
+            let id = store
+                .create_session(&Actor::User(user), &session)
+                .await
+                .unwrap();
+            store
+                .put_feed_snapshot(&Actor::System, &snapshot(vec![t; 100], "{}"))
+                .await
+                .unwrap();
+            store
+                .refresh_findings(&Actor::System, a, &[seen(&format!("CVE-{t}"), "p")])
+                .await
+                .unwrap();
+            store.delete_session(&Actor::User(user), id).await.unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    // 2 for the setup; per task: link, link use, user, membership,
+    // session, snapshot, refresh, log-out; one NCO organisation.
+    assert_eq!(db.audit_len().await, 2 + 4 * 8 + 1);
+    assert_eq!(s.organizations().await.unwrap().len(), 2);
+    assert_eq!(
+        s.findings(&FindingFilter {
+            org: o,
+            asset: Some(a),
+            state: None
+        })
+        .await
+        .unwrap()
+        .len(),
+        4
+    );
 }
