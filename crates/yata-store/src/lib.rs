@@ -86,6 +86,9 @@ mod migrations;
 mod model;
 mod postgres;
 mod sqlite;
+/// Test support: a fresh database per test (feature `testing`).
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::Error;
 pub use model::*;

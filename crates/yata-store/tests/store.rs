@@ -6,125 +6,47 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
 use sqlx::migrate::Migrator;
 use sqlx::{Connection, Row};
+use yata_store::testing::TestDatabase;
 use yata_store::*;
 
-/// One test's database.
+/// One test's database, open.
 struct TestDb {
     store: Arc<dyn Store>,
     url: String,
-    /// PostgreSQL: the server URL and the database to drop afterwards.
-    pg: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
+    db: TestDatabase,
 }
 
-/// A new database, not yet migrated.
-struct EmptyDb {
-    url: String,
-    pg: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-const PG_ENV: &str = "YATA_TEST_PG_URL";
-
-fn empty_sqlite() -> EmptyDb {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("yata.db").display());
-    EmptyDb {
-        url,
-        pg: None,
-        _dir: Some(dir),
+async fn opened(db: TestDatabase) -> TestDb {
+    TestDb {
+        store: Arc::from(open(&db.url).await.unwrap()),
+        url: db.url.clone(),
+        db,
     }
-}
-
-async fn empty_pg(server: &str) -> EmptyDb {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let name = format!(
-        "yata_t_{}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed),
-        Timestamp::now().as_microsecond() % 1_000_000
-    );
-    let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    admin.close().await.unwrap();
-    EmptyDb {
-        url: with_database(server, &name),
-        pg: Some((server.to_owned(), name)),
-        _dir: None,
-    }
-}
-
-impl EmptyDb {
-    async fn open(self) -> TestDb {
-        TestDb {
-            store: Arc::from(open(&self.url).await.unwrap()),
-            url: self.url,
-            pg: self.pg,
-            _dir: self._dir,
-        }
-    }
-}
-
-async fn drop_pg(server: &str, name: &str) {
-    let mut admin = sqlx::PgConnection::connect(server).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE {name} WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await
-    .unwrap();
 }
 
 async fn sqlite_db() -> TestDb {
-    empty_sqlite().open().await
+    opened(TestDatabase::sqlite()).await
 }
 
 async fn pg_db() -> Option<TestDb> {
-    let Ok(server) = std::env::var(PG_ENV) else {
-        if yata_testdata::in_ci() {
-            panic!("{PG_ENV} is not set: CI must run the PostgreSQL tests (scripts/pg-test.sh)");
-        }
-        eprintln!("skipping: {PG_ENV} not set (run under scripts/pg-test.sh)");
-        return None;
-    };
-    Some(empty_pg(&server).await.open().await)
-}
-
-/// `server` with its database name replaced by `name`.
-fn with_database(server: &str, name: &str) -> String {
-    let (base, query) = match server.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (server, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
+    Some(opened(TestDatabase::postgres().await?).await)
 }
 
 impl TestDb {
     async fn finish(self) {
         self.store.close().await.unwrap();
-        if let Some((server, name)) = self.pg {
-            drop_pg(&server, &name).await;
-        }
+        self.db.finish().await;
     }
 
     /// Another new database on the same kind of store (and server).
-    async fn empty_sibling(&self) -> EmptyDb {
-        match &self.pg {
-            None => empty_sqlite(),
-            Some((server, _)) => empty_pg(server).await,
+    async fn empty_sibling(&self) -> TestDatabase {
+        match self.store.backend() {
+            Backend::Sqlite => TestDatabase::sqlite(),
+            Backend::Postgres => TestDatabase::postgres().await.unwrap(),
         }
     }
 
@@ -1017,7 +939,7 @@ async fn databases_migrated_by_sqlx_macro_still_open(db: &TestDb) {
         }
     }
     assert_eq!(applied_migrations(backend, &old.url).await, expected[..1]);
-    let old = old.open().await;
+    let old = opened(old).await;
     assert_eq!(old.applied_migrations().await, expected);
     old.store
         .create_organization(&ADMIN, &org("After", OrgKind::Vendor, &[]))
