@@ -56,11 +56,7 @@ pub fn subject_key(item: &WorkItem, inventory: &Inventory) -> String {
             let c = &inventory.components[i];
             match &c.purl {
                 Some(p) => p.clone(),
-                None => format!(
-                    "{}@{}",
-                    c.name,
-                    c.version.as_deref().unwrap_or_default()
-                ),
+                None => format!("{}@{}", c.name, c.version.as_deref().unwrap_or_default()),
             }
         }
         Subject::Product(i) => {

@@ -188,6 +188,11 @@ impl Catalogue {
     }
 
     /// Distinct packages.
+    /// Every (package, version) of the catalogue, grouped by package.
+    pub fn installs(&self) -> &[InstalledPackage] {
+        &self.installs
+    }
+
     pub fn packages(&self) -> usize {
         self.packages.len()
     }

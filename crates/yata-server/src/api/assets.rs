@@ -1,0 +1,403 @@
+//! Assets and their inventory documents. Uploading a document parses it,
+//! matches it against the current knowledge and, in one store transaction,
+//! makes it the asset's current inventory and brings the asset's findings
+//! in line.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use yata_store::{
+    Actor, Asset, AssetId, AssetKind, Criticality, FindingFilter, FindingsUpdate, NewAsset,
+    NewInventory, OrgId, Organization,
+};
+
+use crate::api::{parse_enum, rfc3339};
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::evaluate::{self, PRODUCT_FORMAT};
+use crate::state::AppState;
+use crate::visibility::{self, Access, Object};
+
+pub fn asset_json(a: &Asset) -> Value {
+    json!({
+        "id": a.id.0,
+        "organization_id": a.org.0,
+        "name": a.name,
+        "kind": a.kind.as_str(),
+        "internet_exposed": a.internet_exposed,
+        "criticality": a.criticality.as_str(),
+        "vendor": a.vendor,
+        "product": a.product,
+        "version": a.version,
+        "cpe": a.cpe,
+        "created_at": rfc3339(a.created_at),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAssetBody {
+    name: String,
+    kind: String,
+    internet_exposed: bool,
+    criticality: String,
+    vendor: Option<String>,
+    product: Option<String>,
+    version: Option<String>,
+    cpe: Option<String>,
+}
+
+fn non_empty(field: &str, v: Option<String>) -> Result<Option<String>, AppError> {
+    match v.map(|s| s.trim().to_owned()) {
+        Some(s) if s.chars().count() > 500 => Err(AppError::BadRequest(format!(
+            "{field}: longer than 500 characters"
+        ))),
+        Some(s) if s.is_empty() => Ok(None),
+        other => Ok(other),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<i64>,
+    Json(body): Json<NewAssetBody>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let org =
+        visibility::organization(&state, &p, OrgId(org), Object::Status, Access::Write).await?;
+    let kind: AssetKind = parse_enum("kind", &body.kind)?;
+    let criticality: Criticality = parse_enum("criticality", &body.criticality)?;
+    let name = body.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::BadRequest(
+            "name: must be 1 to 200 characters".into(),
+        ));
+    }
+    let new = NewAsset {
+        org: org.id,
+        name,
+        kind,
+        internet_exposed: body.internet_exposed,
+        criticality,
+        vendor: non_empty("vendor", body.vendor)?,
+        product: non_empty("product", body.product)?,
+        version: non_empty("version", body.version)?,
+        cpe: non_empty("cpe", body.cpe)?,
+    };
+    if let Some(cpe) = &new.cpe {
+        yata_cpe::Cpe::parse(cpe).map_err(|e| AppError::BadRequest(format!("cpe: {e}")))?;
+    }
+    if kind == AssetKind::Product && new.product.is_none() && new.cpe.is_none() {
+        return Err(AppError::BadRequest(
+            "product: a product asset needs a product name or a cpe".into(),
+        ));
+    }
+    if kind == AssetKind::Software
+        && [&new.vendor, &new.product, &new.version, &new.cpe]
+            .iter()
+            .any(|f| f.is_some())
+    {
+        return Err(AppError::BadRequest(
+            "kind: vendor, product, version and cpe are for product assets; software assets take inventory documents".into(),
+        ));
+    }
+    let id = state.store().create_asset(&p.actor, &new).await?;
+    if kind == AssetKind::Product {
+        let asset = state.store().asset(id).await?.ok_or(AppError::NotFound)?;
+        let body = serde_json::to_vec(&asset_json(&asset)).map_err(AppError::internal)?;
+        let inventory = evaluate::product_inventory(&asset);
+        store_parsed(
+            &state,
+            &p.actor,
+            &asset,
+            &org,
+            PRODUCT_FORMAT,
+            body,
+            "json",
+            inventory,
+        )
+        .await?;
+    }
+    Ok((StatusCode::CREATED, Json(json!({ "id": id.0 }))))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let org =
+        visibility::organization(&state, &p, OrgId(org), Object::Status, Access::Read).await?;
+    let assets = state.store().assets(org.id).await?;
+    Ok(Json(json!({
+        "assets": assets.iter().map(asset_json).collect::<Vec<_>>()
+    })))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(asset): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let (asset, _) =
+        visibility::asset(&state, &p, AssetId(asset), Object::Status, Access::Read).await?;
+    Ok(Json(asset_json(&asset)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    format: Option<String>,
+    /// The document's file name, for format detection (`Cargo.lock`, …).
+    name: Option<String>,
+}
+
+pub async fn put_inventory(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(asset): Path<i64>,
+    Query(q): Query<UploadQuery>,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let (asset, org) =
+        visibility::asset(&state, &p, AssetId(asset), Object::Inventory, Access::Write).await?;
+    if asset.kind == AssetKind::Product {
+        return Err(AppError::Conflict(
+            "a product asset takes no inventory document: its vendor, product, version and cpe are its inventory".into(),
+        ));
+    }
+    let format = match &q.format {
+        Some(f) => f
+            .parse::<yata_inventory::Format>()
+            .map_err(|e| AppError::BadRequest(format!("format: {e}")))?,
+        None => {
+            yata_inventory::detect(q.name.as_deref().unwrap_or(""), &body).ok_or_else(|| {
+                AppError::Unprocessable {
+                    message: "the document's format is not recognised: give ?format= or ?name="
+                        .into(),
+                    errors: Vec::new(),
+                }
+            })?
+        }
+    };
+    let limits = state.config().inventory_limits.clone();
+    let parse_body = body.clone();
+    let inventory =
+        tokio::task::spawn_blocking(move || yata_inventory::parse(format, &parse_body, &limits))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(|e| AppError::Unprocessable {
+                message: "the inventory document cannot be read; nothing was changed".into(),
+                errors: vec![e.to_string()],
+            })?;
+    let components = inventory.components.len() + inventory.products.len();
+    let warnings: Vec<String> = inventory
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.path, w.message))
+        .collect();
+    let update = store_parsed(
+        &state,
+        &p.actor,
+        &asset,
+        &org,
+        format.name(),
+        body.to_vec(),
+        "raw",
+        inventory,
+    )
+    .await?;
+    Ok(Json(json!({
+        "components": components,
+        "format": format.name(),
+        "warnings": warnings,
+        "findings": update_json(&update),
+    })))
+}
+
+pub fn update_json(u: &FindingsUpdate) -> Value {
+    json!({
+        "opened": u.opened,
+        "reopened": u.reopened,
+        "refreshed": u.refreshed,
+        "resolved": u.resolved,
+    })
+}
+
+/// Makes `body` (read as `inventory`) the asset's current inventory and
+/// reconciles its findings, in one store transaction.
+#[allow(clippy::too_many_arguments)] // Each is one fact about the upload; a struct would only rename them.
+async fn store_parsed(
+    state: &AppState,
+    actor: &Actor,
+    asset: &Asset,
+    org: &Organization,
+    format: &str,
+    body: Vec<u8>,
+    encoding: &str,
+    inventory: yata_model::inventory::Inventory,
+) -> Result<FindingsUpdate, AppError> {
+    let existing = state
+        .store()
+        .findings(&FindingFilter {
+            org: org.id,
+            asset: Some(asset.id),
+            state: None,
+        })
+        .await?;
+    let knowledge = state.knowledge();
+    let policy = state.policy().clone();
+    let (asset_c, kind) = (asset.clone(), org.kind);
+    let components = (inventory.components.len() + inventory.products.len()) as u64;
+    let observations = tokio::task::spawn_blocking(move || {
+        evaluate::observations(
+            &knowledge,
+            &policy,
+            &inventory,
+            &asset_c,
+            kind,
+            &existing,
+            Timestamp::now(),
+        )
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let digest = yata_inventory::digest(&body);
+    let (_, update) = state
+        .store()
+        .replace_inventory(
+            actor,
+            &NewInventory {
+                asset: asset.id,
+                format: format.to_owned(),
+                digest,
+                components,
+                encoding: encoding.to_owned(),
+                body,
+            },
+            &observations,
+        )
+        .await?;
+    Ok(update)
+}
+
+/// The asset's current document, as uploaded.
+pub async fn get_inventory(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(asset): Path<i64>,
+) -> Result<Response, AppError> {
+    let (asset, _) =
+        visibility::asset(&state, &p, AssetId(asset), Object::Inventory, Access::Read).await?;
+    let doc = state
+        .store()
+        .current_inventory(asset.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let content_type = if doc.encoding == "json" || doc.meta.format.contains("json") {
+        "application/json"
+    } else {
+        "application/octet-stream"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::HeaderName::from_static("x-yata-format"),
+                doc.meta.format.clone(),
+            ),
+        ],
+        doc.body,
+    )
+        .into_response())
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(asset): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let (asset, _) =
+        visibility::asset(&state, &p, AssetId(asset), Object::Status, Access::Read).await?;
+    let docs = state.store().inventory_history(asset.id).await?;
+    Ok(Json(json!({
+        "inventories": docs.iter().map(|d| json!({
+            "id": d.id.0,
+            "format": d.format,
+            "digest": d.digest,
+            "uploaded_at": rfc3339(d.uploaded_at),
+            "uploaded_by": d.uploaded_by,
+            "components": d.components,
+            "current": d.is_current,
+        })).collect::<Vec<_>>()
+    })))
+}
+
+/// Re-evaluates every asset with an inventory against the current
+/// knowledge (after a feed import). Returns the summed update.
+pub async fn reevaluate_all(state: &AppState) -> Result<(u64, FindingsUpdate), AppError> {
+    let store = state.store();
+    let mut orgs: HashMap<OrgId, Organization> = HashMap::new();
+    let mut total = FindingsUpdate::default();
+    let mut assets = 0;
+    for id in store.assets_with_inventory().await? {
+        let Some(asset) = store.asset(id).await? else {
+            continue;
+        };
+        let org = match orgs.get(&asset.org) {
+            Some(o) => o.clone(),
+            None => {
+                let o = store
+                    .organization(asset.org)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                orgs.insert(o.id, o.clone());
+                o
+            }
+        };
+        let Some(doc) = store.current_inventory(id).await? else {
+            continue;
+        };
+        let existing = store
+            .findings(&FindingFilter {
+                org: org.id,
+                asset: Some(id),
+                state: None,
+            })
+            .await?;
+        let knowledge = state.knowledge();
+        let policy = state.policy().clone();
+        let limits = state.config().inventory_limits.clone();
+        let kind = org.kind;
+        let observations = tokio::task::spawn_blocking(move || {
+            let inventory = evaluate::load_inventory(&asset, &doc, &limits)?;
+            Ok::<_, AppError>(evaluate::observations(
+                &knowledge,
+                &policy,
+                &inventory,
+                &asset,
+                kind,
+                &existing,
+                Timestamp::now(),
+            ))
+        })
+        .await
+        .map_err(AppError::internal)??;
+        let u = store
+            .refresh_findings(&Actor::System, id, &observations)
+            .await?;
+        total.opened += u.opened;
+        total.reopened += u.reopened;
+        total.refreshed += u.refreshed;
+        total.resolved += u.resolved;
+        assets += 1;
+    }
+    Ok((assets, total))
+}

@@ -1,0 +1,523 @@
+//! The HTTP API: one table of routes ([`routes`]) from which the router,
+//! the OpenAPI document and the authorisation matrix test are all made, so
+//! no route can be missing from any of them.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::routing::{MethodRouter, delete, get, post, put};
+use jiff::Timestamp;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub mod assets;
+pub mod feeds;
+pub mod findings;
+pub mod orgs;
+pub mod session;
+pub mod system;
+
+/// How a route learns who calls it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Anyone (probes, the OpenAPI document, log-in, bootstrap links).
+    Public,
+    /// A bearer token or a session cookie (with CSRF for unsafe methods).
+    Required,
+}
+
+/// What a route's request body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    None,
+    /// A JSON object of the named schema (see `openapi.rs`), at most
+    /// [`crate::ServiceConfig::max_json_body`] bytes.
+    Json(&'static str),
+    /// A document as uploaded (inventory, feed), at most
+    /// [`crate::ServiceConfig::max_upload`] bytes.
+    Upload,
+    /// An HTML form.
+    Form,
+}
+
+/// One route of the API.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: Method,
+    /// axum's template: `/api/v1/assets/{asset}`.
+    pub path: &'static str,
+    pub operation: &'static str,
+    pub summary: &'static str,
+    pub auth: Auth,
+    pub body: Body,
+    /// The status of success.
+    pub success: u16,
+    /// Query parameters: name and description.
+    pub query: &'static [(&'static str, &'static str)],
+}
+
+#[allow(clippy::too_many_arguments)] // A table row; named fields would triple the table.
+fn route(
+    method: Method,
+    path: &'static str,
+    operation: &'static str,
+    summary: &'static str,
+    auth: Auth,
+    body: Body,
+    success: u16,
+    query: &'static [(&'static str, &'static str)],
+) -> Route {
+    Route {
+        method,
+        path,
+        operation,
+        summary,
+        auth,
+        body,
+        success,
+        query,
+    }
+}
+
+/// Every route with its handler.
+pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppState>)> {
+    use Auth::*;
+    use Body::*;
+    let json = DefaultBodyLimit::max(config.max_json_body);
+    let upload = DefaultBodyLimit::max(config.max_upload);
+    let none: &[(&str, &str)] = &[];
+    vec![
+        (
+            route(
+                Method::GET,
+                "/healthz",
+                "healthz",
+                "The process answers.",
+                Public,
+                None,
+                200,
+                none,
+            ),
+            get(system::healthz),
+        ),
+        (
+            route(
+                Method::GET,
+                "/readyz",
+                "readyz",
+                "The store answers and advisories are loaded.",
+                Public,
+                None,
+                200,
+                none,
+            ),
+            get(system::readyz),
+        ),
+        (
+            route(
+                Method::GET,
+                "/metrics",
+                "metrics",
+                "Prometheus metrics.",
+                Public,
+                None,
+                200,
+                none,
+            ),
+            get(system::metrics),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/openapi.json",
+                "openapi",
+                "This document.",
+                Public,
+                None,
+                200,
+                none,
+            ),
+            get(system::openapi),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/session",
+                "login",
+                "Signs in with e-mail and password: sets the session cookie, returns the CSRF token.",
+                Public,
+                Json("Login"),
+                200,
+                none,
+            ),
+            post(session::login).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/session",
+                "whoami",
+                "Who the caller is.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(session::whoami),
+        ),
+        (
+            route(
+                Method::DELETE,
+                "/api/v1/session",
+                "logout",
+                "Signs out.",
+                Required,
+                None,
+                204,
+                none,
+            ),
+            delete(session::logout),
+        ),
+        (
+            route(
+                Method::GET,
+                "/bootstrap/{secret}",
+                "bootstrap_page",
+                "The one-time first-start page (HTML).",
+                Public,
+                None,
+                200,
+                none,
+            ),
+            get(session::bootstrap_page),
+        ),
+        (
+            route(
+                Method::POST,
+                "/bootstrap/{secret}",
+                "bootstrap_submit",
+                "Creates the first NCO admin (HTML form).",
+                Public,
+                Form,
+                200,
+                none,
+            ),
+            post(session::bootstrap_submit).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/sectors",
+                "list_sectors",
+                "The 15 critical-infrastructure sectors.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(orgs::sectors),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/organizations",
+                "create_organization",
+                "Creates an organisation (NCO admin).",
+                Required,
+                Json("NewOrganization"),
+                201,
+                none,
+            ),
+            post(orgs::create).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations",
+                "list_organizations",
+                "The organisations the caller sees.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(orgs::list),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}",
+                "get_organization",
+                "One organisation.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(orgs::get),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/organizations/{org}/tokens",
+                "create_token",
+                "Issues an API token (shown once).",
+                Required,
+                Json("NewToken"),
+                201,
+                none,
+            ),
+            post(orgs::create_token).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/tokens",
+                "list_tokens",
+                "The organisation's tokens (never their secrets).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(orgs::list_tokens),
+        ),
+        (
+            route(
+                Method::DELETE,
+                "/api/v1/organizations/{org}/tokens/{token}",
+                "revoke_token",
+                "Revokes a token.",
+                Required,
+                None,
+                204,
+                none,
+            ),
+            delete(orgs::revoke_token),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/organizations/{org}/assets",
+                "create_asset",
+                "Registers an asset; a product asset's findings are computed at once.",
+                Required,
+                Json("NewAsset"),
+                201,
+                none,
+            ),
+            post(assets::create).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/assets",
+                "list_assets",
+                "The organisation's assets.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(assets::list),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/assets/{asset}",
+                "get_asset",
+                "One asset.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(assets::get),
+        ),
+        (
+            route(
+                Method::PUT,
+                "/api/v1/assets/{asset}/inventory",
+                "put_inventory",
+                "Replaces the asset's inventory with the uploaded document (any supported format) and recomputes its findings, atomically.",
+                Required,
+                Upload,
+                200,
+                &[
+                    (
+                        "format",
+                        "The document's format (e.g. cyclonedx-json, spdx-tag-value, cargo-lock); detected if absent.",
+                    ),
+                    (
+                        "name",
+                        "The document's file name, to help detection (e.g. Cargo.lock).",
+                    ),
+                ],
+            ),
+            put(assets::put_inventory).layer(upload),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/assets/{asset}/inventory",
+                "get_inventory",
+                "The asset's current inventory document, as uploaded.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(assets::get_inventory),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/assets/{asset}/inventories",
+                "inventory_history",
+                "Every document uploaded to the asset, oldest first.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(assets::history),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/findings",
+                "list_findings",
+                "The organisation's findings, by deadline.",
+                Required,
+                None,
+                200,
+                &[
+                    (
+                        "state",
+                        "Only findings in this state (open, in_triage, fixed, mitigated, not_affected, risk_accepted, false_positive).",
+                    ),
+                    ("asset", "Only this asset's findings."),
+                ],
+            ),
+            get(findings::list),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/findings/{finding}",
+                "get_finding",
+                "One finding.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(findings::get),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/findings/{finding}/transitions",
+                "finding_history",
+                "The finding's transitions, oldest first.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(findings::history),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/findings/{finding}/transitions",
+                "transition_finding",
+                "Moves a finding through the workflow.",
+                Required,
+                Json("Transition"),
+                200,
+                none,
+            ),
+            post(findings::transition).layer(json),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/feeds",
+                "import_feeds",
+                "Imports a snapshot or a raw advisory source (NCO admin); findings are re-evaluated.",
+                Required,
+                Upload,
+                202,
+                &[
+                    (
+                        "format",
+                        "The raw source's format (osv, cve5, kev, epss, csaf, …); detected if absent.",
+                    ),
+                    ("wait", "true: re-evaluate before answering (200)."),
+                ],
+            ),
+            post(feeds::upload).layer(upload),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/feeds",
+                "feed_status",
+                "The advisory snapshot the server runs on.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(feeds::status),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/audit",
+                "audit_log",
+                "Audit log entries (NCO admins and auditors).",
+                Required,
+                None,
+                200,
+                &[
+                    ("after", "Entries after this sequence number."),
+                    ("limit", "At most this many (1 to 10000, default 1000)."),
+                ],
+            ),
+            get(system::audit),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/audit/verify",
+                "audit_verify",
+                "Recomputes the audit chain (NCO admins and auditors).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(system::audit_verify),
+        ),
+    ]
+}
+
+/// Parses a closed-set value, naming the field on failure.
+pub(crate) fn parse_enum<T: std::str::FromStr>(field: &str, value: &str) -> Result<T, AppError>
+where
+    T::Err: std::fmt::Display,
+{
+    value
+        .parse()
+        .map_err(|e| AppError::BadRequest(format!("{field}: {e}")))
+}
+
+/// RFC 3339 in UTC with second precision, as the API writes times.
+pub(crate) fn rfc3339(t: Timestamp) -> String {
+    t.round(jiff::Unit::Second)
+        .unwrap_or(t)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}

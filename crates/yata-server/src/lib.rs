@@ -1,0 +1,215 @@
+//! The platform service (layer 5): `yata serve`. An axum router over one
+//! [`AppState`] (the store, the advisory knowledge and its match index,
+//! the deadline policy), with:
+//!
+//! * [`api`]: the route table the router, the OpenAPI document
+//!   ([`openapi`]) and the authorisation matrix test are made from;
+//! * [`auth`]: API tokens, cookie sessions with CSRF, Argon2id passwords,
+//!   log-in rate limiting;
+//! * [`visibility`]: the one place that decides who sees and changes what
+//!   (an invisible object answers 404);
+//! * [`evaluate`]: inventories → findings with the matcher of `yata-match`,
+//!   on blocking threads;
+//! * [`middleware`]: request ids, security headers, metrics and the one
+//!   error body shape.
+//!
+//! Findings are computed when an inventory is uploaded (in the request:
+//! parse, match, and one store transaction) and when feeds are imported
+//! (a `reevaluate` job any replica may claim, or in the request with
+//! `?wait=true`).
+
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use jiff::{SignedDuration, Timestamp};
+use tower_http::timeout::TimeoutLayer;
+use yata_priority::Policy;
+use yata_store::Actor;
+
+pub mod api;
+pub mod auth;
+mod error;
+pub mod evaluate;
+mod metrics;
+pub mod middleware;
+pub mod openapi;
+mod state;
+pub mod tls;
+pub mod visibility;
+
+pub use error::AppError;
+pub use state::{AppState, Knowledge, ServiceConfig};
+
+/// The router of the whole service over `state`.
+pub fn router(state: AppState) -> Router {
+    let config = state.config().clone();
+    let mut router = Router::new();
+    for (route, handler) in api::routes(&config) {
+        let timeout = match route.body {
+            api::Body::Upload => config.request_timeout * 10,
+            _ => config.request_timeout,
+        };
+        router = router.route(
+            route.path,
+            handler.layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                timeout,
+            )),
+        );
+    }
+    router
+        .route_layer(axum::middleware::from_fn(middleware::remember_route))
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::finish,
+        ))
+        .with_state(state)
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    #[error("store: {0}")]
+    Store(#[from] yata_store::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    App(#[from] AppError),
+    #[error("tls: {0}")]
+    Tls(String),
+}
+
+/// What `yata serve` is told.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub db_url: String,
+    pub bind: SocketAddr,
+    pub policy: Policy,
+    pub service: ServiceConfig,
+    /// PEM certificate chain and private key: serve HTTPS.
+    pub tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+}
+
+/// Opens the store, loads the latest advisory snapshot, prints a bootstrap
+/// link if the platform has no NCO admin yet, runs the job worker, and
+/// serves until SIGINT or SIGTERM.
+pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
+    let tls = match &config.tls {
+        Some((cert, key)) => Some(tls::server_config(cert, key).map_err(ServeError::Tls)?),
+        None => None,
+    };
+    config.service.tls = tls.is_some();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let store = yata_store::open(&config.db_url).await?;
+    let state = AppState::new(store, config.policy, config.service);
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let local = listener.local_addr()?;
+    api::feeds::reload(&state).await?;
+    state.set_ready();
+    let k = state.knowledge();
+    tracing::info!(
+        %local,
+        store = %state.store().backend(),
+        vulnerabilities = k.db.len(),
+        "serving"
+    );
+    eprintln!(
+        "yata serve: listening on {scheme}://{local} ({} store, {} vulnerabilities)",
+        state.store().backend(),
+        k.db.len()
+    );
+    drop(k);
+    if let Some(link) = bootstrap_link(&state, scheme, local).await? {
+        println!("{link}");
+        eprintln!(
+            "yata serve: no NCO admin yet: open the link above within one hour to create one"
+        );
+    }
+    let worker = tokio::spawn(work(state.clone()));
+    let app = router(state.clone()).into_make_service_with_connect_info::<auth::PeerAddr>();
+    match tls {
+        Some(config) => {
+            let listener = tls::TlsListener::new(listener, config)?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown())
+                .await?;
+        }
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown())
+                .await?;
+        }
+    }
+    worker.abort();
+    state.store().close().await?;
+    Ok(())
+}
+
+/// A one-time link valid for one hour, if no NCO admin exists.
+async fn bootstrap_link(
+    state: &AppState,
+    scheme: &str,
+    local: SocketAddr,
+) -> Result<Option<String>, ServeError> {
+    if state.store().nco_admin_exists().await? {
+        return Ok(None);
+    }
+    let secret = auth::new_secret("")?;
+    let expires = Timestamp::now()
+        .checked_add(SignedDuration::from_hours(1))
+        .map_err(AppError::internal)?;
+    state
+        .store()
+        .create_bootstrap_link(&Actor::System, &auth::secret_hash(&secret), expires)
+        .await?;
+    Ok(Some(format!("{scheme}://{local}/bootstrap/{secret}")))
+}
+
+/// The background worker: due jobs and expired risk acceptances.
+async fn work(state: AppState) {
+    let worker = format!("{}:{}", hostname(), std::process::id());
+    loop {
+        match api::feeds::run_one_job(&state, &worker).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "job failed"),
+        }
+        if let Err(e) = state.store().reopen_expired_risks(Timestamp::now()).await {
+            tracing::error!(error = %e, "reopening expired risks failed");
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".into())
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

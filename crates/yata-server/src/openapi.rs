@@ -1,0 +1,175 @@
+//! The OpenAPI 3.1 document, made from the route table ([`crate::api::routes`])
+//! and the request schemas below: a route cannot be served and missing here.
+
+use serde_json::{Map, Value, json};
+
+use crate::ServiceConfig;
+use crate::api::{Auth, Body, routes};
+
+fn schemas() -> Value {
+    let criticality = json!({ "enum": ["low", "medium", "high", "very-high"] });
+    let states = json!({ "enum": ["open", "in_triage", "fixed", "mitigated", "not_affected", "risk_accepted", "false_positive"] });
+    json!({
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": { "error": {
+                "type": "object",
+                "required": ["code", "message", "request_id"],
+                "properties": {
+                    "code": { "type": "string" },
+                    "message": { "type": "string" },
+                    "request_id": { "type": "string" },
+                    "errors": { "type": "array", "items": { "type": "string" }, "description": "Located problems of a rejected document." }
+                }
+            }}
+        },
+        "Created": {
+            "type": "object", "required": ["id"],
+            "properties": { "id": { "type": "integer" } }
+        },
+        "Login": {
+            "type": "object", "additionalProperties": false,
+            "required": ["email", "password"],
+            "properties": {
+                "email": { "type": "string" },
+                "password": { "type": "string" },
+                "organization": { "type": "integer", "description": "Which of the user's organisations to act for." }
+            }
+        },
+        "NewOrganization": {
+            "type": "object", "additionalProperties": false,
+            "required": ["name", "kind"],
+            "properties": {
+                "name": { "type": "string", "minLength": 1, "maxLength": 200 },
+                "kind": { "enum": ["nco", "ministry", "operator", "government", "vendor"] },
+                "sectors": {
+                    "type": "array",
+                    "items": { "enum": ["ict", "finance", "aviation", "airports", "railways", "electricity", "gas", "government", "medical", "water", "logistics", "chemicals", "credit_cards", "petroleum", "ports"] },
+                    "description": "The organisation's sectors; for a ministry, the sectors it supervises."
+                }
+            }
+        },
+        "NewToken": {
+            "type": "object", "additionalProperties": false,
+            "required": ["role", "name"],
+            "properties": {
+                "role": { "enum": ["admin", "analyst", "viewer", "auditor"] },
+                "name": { "type": "string", "minLength": 1, "maxLength": 200 },
+                "expires_in_days": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 90 }
+            }
+        },
+        "NewAsset": {
+            "type": "object", "additionalProperties": false,
+            "required": ["name", "kind", "internet_exposed", "criticality"],
+            "properties": {
+                "name": { "type": "string", "minLength": 1, "maxLength": 200 },
+                "kind": { "enum": ["software", "product"] },
+                "internet_exposed": { "type": "boolean" },
+                "criticality": criticality,
+                "vendor": { "type": "string" },
+                "product": { "type": "string" },
+                "version": { "type": "string" },
+                "cpe": { "type": "string", "description": "A CPE 2.3 formatted string or 2.2 URI." }
+            }
+        },
+        "Transition": {
+            "type": "object", "additionalProperties": false,
+            "required": ["to", "note"],
+            "properties": {
+                "to": states,
+                "justification": { "enum": ["component_not_present", "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path", "vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist"], "description": "Required for not_affected (CycloneDX spellings are accepted too)." },
+                "note": { "type": "string", "minLength": 1, "maxLength": 4000 },
+                "expires_at": { "type": "string", "format": "date-time", "description": "Required for risk_accepted; the finding reopens then." }
+            }
+        }
+    })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for (r, _) in routes(&ServiceConfig::default()) {
+        let mut op = json!({
+            "operationId": r.operation,
+            "summary": r.summary,
+            "responses": {
+                r.success.to_string(): { "description": "Success." },
+                "default": {
+                    "description": "An error.",
+                    "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+                }
+            }
+        });
+        if r.success == 201 {
+            op["responses"]["201"]["content"] = json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Created" } } });
+        }
+        let mut parameters: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(|name| {
+                let schema = if name == "secret" {
+                    json!({ "type": "string" })
+                } else {
+                    json!({ "type": "integer" })
+                };
+                json!({ "name": name, "in": "path", "required": true, "schema": schema })
+            })
+            .collect();
+        parameters.extend(r.query.iter().map(|(name, description)| {
+            json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })
+        }));
+        if !parameters.is_empty() {
+            op["parameters"] = Value::Array(parameters);
+        }
+        match r.body {
+            Body::None => {}
+            Body::Json(schema) => {
+                op["requestBody"] = json!({
+                    "required": true,
+                    "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
+                });
+            }
+            Body::Upload => {
+                op["requestBody"] = json!({
+                    "required": true,
+                    "description": "The document as it is, in any supported format.",
+                    "content": { "application/octet-stream": { "schema": { "type": "string", "contentMediaType": "application/octet-stream" } } }
+                });
+            }
+            Body::Form => {
+                op["requestBody"] = json!({
+                    "required": true,
+                    "content": { "application/x-www-form-urlencoded": { "schema": {
+                        "type": "object",
+                        "required": ["name", "email", "password"],
+                        "properties": { "name": { "type": "string" }, "email": { "type": "string" }, "password": { "type": "string", "minLength": 12 } }
+                    } } }
+                });
+            }
+        }
+        op["security"] = match r.auth {
+            Auth::Public => json!([]),
+            Auth::Required => json!([{ "bearer": [] }, { "session": [] }]),
+        };
+        let item = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
+        item[r.method.as_str().to_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "YATA-Shield",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "National vulnerability and remediation platform. Errors are {\"error\": {\"code\", \"message\", \"request_id\"}}; an object of another organisation answers 404."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "description": "An API token (yata_…)." },
+                "session": { "type": "apiKey", "in": "cookie", "name": "yata_session", "description": "A web session; unsafe methods also need the x-csrf-token header." }
+            }
+        }
+    })
+}

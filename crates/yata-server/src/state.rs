@@ -1,0 +1,139 @@
+//! What every request shares: the store, the advisory knowledge with its
+//! match index, the deadline policy, limits and counters.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use yata_knowledge::AdvisoryDb;
+use yata_match::MatchIndex;
+use yata_priority::Policy;
+use yata_store::Store;
+
+use crate::auth::LoginLimiter;
+use crate::metrics::Metrics;
+
+/// Limits and switches of one server.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Largest JSON request body.
+    pub max_json_body: usize,
+    /// Largest inventory document or feed upload.
+    pub max_upload: usize,
+    /// Inventory parser limits (size, depth, components).
+    pub inventory_limits: yata_inventory::Limits,
+    /// Requests running longer are answered 408 (uploads get ten times as long).
+    pub request_timeout: std::time::Duration,
+    /// Served over TLS: adds Strict-Transport-Security and `Secure` cookies.
+    pub tls: bool,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            max_json_body: 1 << 20,
+            max_upload: 512 << 20,
+            inventory_limits: yata_inventory::Limits::default(),
+            request_timeout: std::time::Duration::from_secs(30),
+            tls: false,
+        }
+    }
+}
+
+/// The advisories the server matches against, and their index.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    pub db: AdvisoryDb,
+    pub index: MatchIndex,
+    /// SHA-256 of the stored snapshot this came from; `None`: no feeds yet.
+    pub digest: Option<String>,
+}
+
+impl Knowledge {
+    pub fn new(db: AdvisoryDb, digest: Option<String>) -> Knowledge {
+        let index = MatchIndex::build(&db);
+        Knowledge { db, index, digest }
+    }
+}
+
+/// The shared state handed to every handler (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    store: Box<dyn Store>,
+    knowledge: RwLock<Arc<Knowledge>>,
+    policy: Policy,
+    config: ServiceConfig,
+    metrics: Metrics,
+    login_limiter: LoginLimiter,
+    ready: AtomicBool,
+    /// One feed import or re-evaluation at a time.
+    evaluation: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    pub fn new(store: Box<dyn Store>, policy: Policy, config: ServiceConfig) -> AppState {
+        AppState(Arc::new(Inner {
+            store,
+            knowledge: RwLock::new(Arc::new(Knowledge::default())),
+            policy,
+            config,
+            metrics: Metrics::default(),
+            login_limiter: LoginLimiter::default(),
+            ready: AtomicBool::new(false),
+            evaluation: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.0.store.as_ref()
+    }
+
+    /// The current knowledge; a feed import swaps it whole, so a request
+    /// works on one consistent version from start to end.
+    pub fn knowledge(&self) -> Arc<Knowledge> {
+        match self.0.knowledge.read() {
+            Ok(k) => Arc::clone(&k),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn set_knowledge(&self, k: Knowledge) {
+        let k = Arc::new(k);
+        match self.0.knowledge.write() {
+            Ok(mut slot) => *slot = k,
+            Err(poisoned) => *poisoned.into_inner() = k,
+        }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.0.policy
+    }
+
+    pub fn config(&self) -> &ServiceConfig {
+        &self.0.config
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    pub fn login_limiter(&self) -> &LoginLimiter {
+        &self.0.login_limiter
+    }
+
+    /// Knowledge loaded and migrations applied: `/readyz` answers 200.
+    pub fn is_ready(&self) -> bool {
+        self.0.ready.load(Ordering::Acquire)
+    }
+
+    pub fn set_ready(&self) {
+        self.0.ready.store(true, Ordering::Release);
+    }
+
+    /// Held while feeds are imported or findings re-evaluated.
+    pub fn evaluation_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.0.evaluation
+    }
+}

@@ -1,0 +1,882 @@
+//! The HTTP API contract of issue 6, in process, against SQLite and a real
+//! PostgreSQL: organisations, tokens, assets, inventory upload → findings,
+//! the workflow, visibility answers, feeds, errors, sessions, bootstrap.
+
+mod common;
+
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use yata_server::auth;
+use yata_store::{Actor, NewUser, Role};
+
+use common::{App, FIXED_LOCK, RequestBody, VULNERABLE_LOCK};
+
+fn findings(v: &Value) -> &Vec<Value> {
+    v["findings"].as_array().unwrap()
+}
+
+fn with_alias<'a>(v: &'a Value, alias: &str) -> Option<&'a Value> {
+    findings(v).iter().find(|f| {
+        f["id"] == alias
+            || f["aliases"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == alias))
+    })
+}
+
+fn is_rfc3339(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.parse::<jiff::Timestamp>().is_ok() && s.ends_with('Z'))
+}
+
+async fn upload_gives_explained_findings_and_the_workflow_records_decisions(app: &App) {
+    if !app.load_rustsec().await {
+        return;
+    }
+    let org = app
+        .create_org("Example Bank", "operator", &["finance"])
+        .await;
+    let admin = app.issue_token(org, "admin").await;
+    let asset = app.create_software(org, &admin, "online banking").await;
+
+    let r = app.upload_lock(asset, &admin, VULNERABLE_LOCK).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    let v = r.json();
+    assert_eq!(v["components"], 5);
+    assert_eq!(v["format"], "cargo-lock");
+
+    let r = app
+        .get(
+            &format!("/api/v1/organizations/{org}/findings?state=open"),
+            &admin,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let list = r.json();
+    for alias in [
+        "RUSTSEC-2021-0003",
+        "RUSTSEC-2020-0071",
+        "RUSTSEC-2021-0078",
+        "RUSTSEC-2021-0079",
+    ] {
+        assert!(with_alias(&list, alias).is_some(), "no finding {alias}");
+    }
+    assert!(
+        findings(&list)
+            .iter()
+            .all(|f| f["package"]["name"] != "serde"),
+        "serde 1.0.200 is clean"
+    );
+    let smallvec = with_alias(&list, "RUSTSEC-2021-0003").unwrap();
+    // The scan's fields…
+    assert_eq!(smallvec["id"], "CVE-2021-25900");
+    assert_eq!(smallvec["package"]["purl"], "pkg:cargo/smallvec@1.6.0");
+    assert_eq!(smallvec["confidence"], "exact");
+    assert_eq!(smallvec["cvss"]["base"], 9.8);
+    assert!(smallvec["decision"].is_string());
+    assert!(smallvec["explanation"].is_string());
+    // …and the platform's.
+    assert_eq!(smallvec["asset_id"], asset);
+    assert_eq!(smallvec["state"], "open");
+    assert!(is_rfc3339(&smallvec["first_seen"]), "{smallvec}");
+    let days = smallvec["deadline_days"].as_i64();
+    assert_eq!(smallvec["deadline"].is_string(), days.is_some());
+    if let (Some(d), Some(deadline)) = (days, smallvec["deadline"].as_str()) {
+        let first: jiff::Timestamp = smallvec["first_seen"].as_str().unwrap().parse().unwrap();
+        let deadline: jiff::Timestamp = deadline.parse().unwrap();
+        let span = deadline.duration_since(first).as_secs();
+        assert!(
+            (span - d * 86_400).abs() <= 1,
+            "deadline {span}s after first seen, policy {d} days"
+        );
+    }
+    // Deadline order: no finding with a deadline after one without.
+    let deadlines: Vec<Option<&str>> = findings(&list)
+        .iter()
+        .map(|f| f["deadline"].as_str())
+        .collect();
+    let mut sorted = deadlines.clone();
+    sorted.sort_by_key(|d| (d.is_none(), d.map(str::to_owned)));
+    assert_eq!(deadlines, sorted);
+
+    let id = smallvec["finding_id"].as_i64().unwrap();
+    let path = format!("/api/v1/findings/{id}/transitions");
+    // not_affected needs a VEX justification.
+    let r = app
+        .post(
+            &path,
+            &admin,
+            json!({ "to": "not_affected", "note": "not used" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("justification")
+    );
+    let r = app
+        .post(
+            &path,
+            &admin,
+            json!({ "to": "not_affected", "justification": "vulnerable_code_not_in_execute_path", "note": "insert_many is never called" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    assert_eq!(r.json()["state"], "not_affected");
+    // risk_accepted needs an expiry in the future.
+    let other = with_alias(&list, "RUSTSEC-2020-0071").unwrap()["finding_id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .post(
+            &format!("/api/v1/findings/{other}/transitions"),
+            &admin,
+            json!({ "to": "risk_accepted", "note": "replacing time next quarter" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app
+        .post(
+            &format!("/api/v1/findings/{other}/transitions"),
+            &admin,
+            json!({ "to": "risk_accepted", "note": "replacing time next quarter", "expires_at": "2099-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+
+    let r = app.get(&path, &admin).await;
+    let history = r.json();
+    let t = &history["transitions"][0];
+    assert_eq!(t["from"], "open");
+    assert_eq!(t["to"], "not_affected");
+    assert_eq!(t["justification"], "vulnerable_code_not_in_execute_path");
+    assert!(t["actor"].as_str().unwrap().starts_with("token:"));
+
+    let open = app
+        .get(
+            &format!("/api/v1/organizations/{org}/findings?state=open"),
+            &admin,
+        )
+        .await
+        .json();
+    assert!(with_alias(&open, "RUSTSEC-2021-0003").is_none());
+    assert!(with_alias(&open, "RUSTSEC-2020-0071").is_none());
+
+    // Upgrading everything resolves the open findings; the decided ones
+    // keep their decision.
+    let r = app.upload_lock(asset, &admin, FIXED_LOCK).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.json()["findings"]["resolved"].as_u64().unwrap() >= 2);
+    let open = app
+        .get(
+            &format!("/api/v1/organizations/{org}/findings?state=open"),
+            &admin,
+        )
+        .await
+        .json();
+    assert!(findings(&open).is_empty(), "{open}");
+    // Going back reopens the fixed ones with their history.
+    let r = app.upload_lock(asset, &admin, VULNERABLE_LOCK).await;
+    assert!(
+        r.json()["findings"]["reopened"].as_u64().unwrap() >= 2,
+        "{:?}",
+        r.json()
+    );
+    let hyper = with_alias(
+        &app.get(
+            &format!("/api/v1/organizations/{org}/findings?state=open"),
+            &admin,
+        )
+        .await
+        .json(),
+        "RUSTSEC-2021-0078",
+    )
+    .cloned()
+    .expect("hyper reopened");
+    let id = hyper["finding_id"].as_i64().unwrap();
+    let h = app
+        .get(&format!("/api/v1/findings/{id}/transitions"), &admin)
+        .await
+        .json();
+    let moves: Vec<(&str, &str)> = h["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["from"].as_str().unwrap(), t["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(moves, [("open", "fixed"), ("fixed", "open")]);
+
+    let hist = app
+        .get(&format!("/api/v1/assets/{asset}/inventories"), &admin)
+        .await
+        .json();
+    assert_eq!(hist["inventories"].as_array().unwrap().len(), 3);
+    assert!(app.state.store().verify_audit().await.unwrap().is_ok());
+}
+both!(upload_gives_explained_findings_and_the_workflow_records_decisions);
+
+async fn a_bad_document_is_refused_with_its_location_and_changes_nothing(app: &App) {
+    let org = app.create_org("Gas Co", "operator", &["gas"]).await;
+    let admin = app.issue_token(org, "admin").await;
+    let asset = app.create_software(org, &admin, "scada historian").await;
+    let before = app
+        .state
+        .store()
+        .audit_entries(0, 100_000)
+        .await
+        .unwrap()
+        .len();
+    let r = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/assets/{asset}/inventory?format=cyclonedx-json"),
+            Some(&admin),
+            RequestBody::Raw(br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library", "name": "a"},"#.to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = r.json();
+    assert_eq!(e["error"]["code"], "unprocessable");
+    let located = e["error"]["errors"][0].as_str().unwrap();
+    assert!(located.contains("line 1"), "{located}");
+    assert!(
+        e["error"]["request_id"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
+    // Unrecognised documents too.
+    let r = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/assets/{asset}/inventory"),
+            Some(&admin),
+            RequestBody::Raw(b"hello".to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let after = app
+        .state
+        .store()
+        .audit_entries(0, 100_000)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after, "a refused upload writes nothing");
+    let hist = app
+        .get(&format!("/api/v1/assets/{asset}/inventories"), &admin)
+        .await
+        .json();
+    assert!(hist["inventories"].as_array().unwrap().is_empty());
+}
+both!(a_bad_document_is_refused_with_its_location_and_changes_nothing);
+
+async fn others_objects_answer_404_and_ministries_see_their_sectors(app: &App) {
+    if !app.load_rustsec().await {
+        return;
+    }
+    let bank = app.create_org("Bank A", "operator", &["finance"]).await;
+    let other_bank = app.create_org("Bank B", "operator", &["finance"]).await;
+    let fsa = app
+        .create_org("Financial Services Agency", "ministry", &["finance"])
+        .await;
+    let mlit = app
+        .create_org("Transport Ministry", "ministry", &["railways", "aviation"])
+        .await;
+    let vendor = app.create_org("Vendor K.K.", "vendor", &[]).await;
+    let admin = app.issue_token(bank, "admin").await;
+    let viewer = app.issue_token(bank, "viewer").await;
+    let asset = app.create_software(bank, &admin, "core banking").await;
+    assert_eq!(
+        app.upload_lock(asset, &admin, VULNERABLE_LOCK).await.status,
+        StatusCode::OK
+    );
+    let list = app
+        .get(&format!("/api/v1/organizations/{bank}/findings"), &admin)
+        .await
+        .json();
+    let finding = findings(&list)[0]["finding_id"].as_i64().unwrap();
+
+    let b = app.issue_token(other_bank, "admin").await;
+    let v = app.issue_token(vendor, "admin").await;
+    let m = app.issue_token(mlit, "admin").await;
+    for (who, token) in [
+        ("other bank", &b),
+        ("vendor", &v),
+        ("other-sector ministry", &m),
+    ] {
+        for path in [
+            format!("/api/v1/organizations/{bank}"),
+            format!("/api/v1/organizations/{bank}/findings"),
+            format!("/api/v1/assets/{asset}"),
+            format!("/api/v1/assets/{asset}/inventory"),
+            format!("/api/v1/findings/{finding}"),
+        ] {
+            let r = app.get(&path, token).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} GET {path}");
+            assert_eq!(r.json()["error"]["code"], "not_found");
+        }
+        let r = app
+            .post(
+                &format!("/api/v1/findings/{finding}/transitions"),
+                token,
+                json!({ "to": "in_triage", "note": "x" }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    // A missing object answers exactly like an invisible one.
+    let r = app.get("/api/v1/findings/999999", &b).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The supervising ministry sees status and findings, not raw inventories,
+    // and changes nothing.
+    let f = app.issue_token(fsa, "analyst").await;
+    assert_eq!(
+        app.get(&format!("/api/v1/organizations/{bank}/findings"), &f)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/assets/{asset}"), &f).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/assets/{asset}/inventory"), &f)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/findings/{finding}/transitions"),
+            &f,
+            json!({ "to": "in_triage", "note": "x" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let orgs = app.get("/api/v1/organizations", &f).await.json();
+    let mut seen: Vec<i64> = orgs["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    seen.sort();
+    assert_eq!(seen, [bank, other_bank, fsa]);
+
+    // A viewer of the bank reads but does not decide.
+    assert_eq!(
+        app.get(&format!("/api/v1/findings/{finding}"), &viewer)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/findings/{finding}/transitions"),
+            &viewer,
+            json!({ "to": "in_triage", "note": "x" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Only the NCO admin creates organisations and imports feeds.
+    let r = app
+        .post(
+            "/api/v1/organizations",
+            &admin,
+            json!({ "name": "X", "kind": "vendor" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds",
+            Some(&admin),
+            RequestBody::Raw(b"{}".to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+both!(others_objects_answer_404_and_ministries_see_their_sectors);
+
+async fn feeds_imported_later_re_evaluate_uploaded_inventories(app: &App) {
+    let Some(snapshot) = common::rustsec_snapshot() else {
+        return;
+    };
+    let org = app.create_org("Rail Co", "operator", &["railways"]).await;
+    let admin = app.issue_token(org, "admin").await;
+    let asset = app.create_software(org, &admin, "signalling").await;
+    let r = app.upload_lock(asset, &admin, VULNERABLE_LOCK).await;
+    assert_eq!(r.json()["findings"]["opened"], 0, "no advisories yet");
+    // In the background: 202 and a job the worker runs.
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds",
+            Some(&app.nco),
+            RequestBody::Raw(snapshot.to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.json());
+    assert!(r.json()["vulnerabilities"].as_u64().unwrap() > 500);
+    assert!(
+        yata_server::api::feeds::run_one_job(&app.state, "test")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !yata_server::api::feeds::run_one_job(&app.state, "test")
+            .await
+            .unwrap()
+    );
+    let list = app
+        .get(
+            &format!("/api/v1/organizations/{org}/findings?state=open"),
+            &admin,
+        )
+        .await
+        .json();
+    assert!(with_alias(&list, "RUSTSEC-2021-0003").is_some(), "{list}");
+    let status = app.get("/api/v1/feeds", &admin).await.json();
+    assert_eq!(status["vulnerabilities"], r.json()["vulnerabilities"]);
+
+    // A raw source is merged into what is there: one RustSec advisory file.
+    let dir = yata_testdata::path("rustsec/advisory-db/crates/smallvec").unwrap();
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?format=rustsec&wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(std::fs::read(&file).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    assert_eq!(
+        r.json()["vulnerabilities"],
+        status["vulnerabilities"],
+        "merged, not replaced"
+    );
+    // Garbage is refused and changes nothing.
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?format=osv-json",
+            Some(&app.nco),
+            RequestBody::Raw(b"{\"id\": 5}".to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", r.json());
+    assert_eq!(
+        app.get("/api/v1/feeds", &admin).await.json()["vulnerabilities"],
+        status["vulnerabilities"]
+    );
+}
+both!(feeds_imported_later_re_evaluate_uploaded_inventories);
+
+async fn a_kev_product_without_versions_is_a_possible_finding(app: &App) {
+    let Some(kev) = yata_testdata::path("kev/known_exploited_vulnerabilities.json") else {
+        return;
+    };
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(std::fs::read(kev).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    let org = app
+        .create_org("Ministry of X IT", "government", &["government"])
+        .await;
+    let admin = app.issue_token(org, "analyst").await;
+    let r = app
+        .post(
+            &format!("/api/v1/organizations/{org}/assets"),
+            &admin,
+            json!({ "name": "vpn-gw-01", "kind": "product", "internet_exposed": true, "criticality": "very-high",
+                    "vendor": "Citrix", "product": "NetScaler ADC", "version": "13.1-48.47" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.json());
+    let list = app
+        .get(&format!("/api/v1/organizations/{org}/findings"), &admin)
+        .await
+        .json();
+    assert!(
+        !findings(&list).is_empty(),
+        "KEV names Citrix NetScaler ADC"
+    );
+    for f in findings(&list) {
+        assert_eq!(f["confidence"], "product-only", "{f}");
+        assert_eq!(f["kev"], true);
+        assert_eq!(f["product"]["vendor"], "Citrix");
+    }
+    // An inventory document is for software assets.
+    let asset = list["findings"][0]["asset_id"].as_i64().unwrap();
+    let r = app.upload_lock(asset, &admin, VULNERABLE_LOCK).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+}
+both!(a_kev_product_without_versions_is_a_possible_finding);
+
+async fn errors_share_one_shape(app: &App) {
+    let r = app
+        .send(
+            Method::GET,
+            "/api/v1/organizations",
+            None,
+            RequestBody::None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json()["error"]["code"], "unauthenticated");
+    let r = app
+        .send(
+            Method::GET,
+            "/api/v1/organizations",
+            Some("yata_0000"),
+            RequestBody::None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = app.get("/api/v1/nothing-here", &app.nco).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"]["code"], "not_found");
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/organizations",
+            Some(&app.nco),
+            RequestBody::Raw(b"{not json".to_vec()),
+        )
+        .await;
+    assert!(r.status.is_client_error());
+    assert!(r.json()["error"]["request_id"].is_string());
+    let r = app
+        .post(
+            "/api/v1/organizations",
+            &app.nco,
+            json!({ "name": "X", "kind": "pirate" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("kind:")
+    );
+    let r = app
+        .post(
+            "/api/v1/organizations",
+            &app.nco,
+            json!({ "name": "X", "kind": "operator", "sectors": ["space"] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.json());
+    let r = app
+        .post(
+            "/api/v1/organizations",
+            &app.nco,
+            json!({ "name": "X", "kind": "vendor", "extra": 1 }),
+        )
+        .await;
+    assert!(r.status.is_client_error());
+    // Security headers on every answer.
+    for h in [
+        "x-content-type-options",
+        "x-frame-options",
+        "content-security-policy",
+        "x-request-id",
+    ] {
+        assert!(r.headers.contains_key(h), "{h}");
+    }
+    // A JSON body over the limit.
+    let big = json!({ "name": "x".repeat(2 << 20), "kind": "vendor" });
+    let r = app.post("/api/v1/organizations", &app.nco, big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json()["error"]["code"], "payload_too_large");
+}
+both!(errors_share_one_shape);
+
+async fn tokens_are_shown_once_listed_without_secret_and_revocable(app: &App) {
+    let org = app.create_org("Water Co", "operator", &["water"]).await;
+    let admin = app.issue_token(org, "admin").await;
+    let r = app
+        .post(
+            &format!("/api/v1/organizations/{org}/tokens"),
+            &admin,
+            json!({ "role": "viewer", "name": "dashboard" }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let viewer = r.json()["token"].as_str().unwrap().to_owned();
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        app.get("/api/v1/session", &viewer).await.json()["role"],
+        "viewer"
+    );
+    let listed = app
+        .get(&format!("/api/v1/organizations/{org}/tokens"), &admin)
+        .await;
+    assert!(!String::from_utf8_lossy(&listed.body).contains(&viewer));
+    // A viewer cannot see or make tokens.
+    assert_eq!(
+        app.get(&format!("/api/v1/organizations/{org}/tokens"), &viewer)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{org}/tokens/{id}"),
+            Some(&admin),
+            RequestBody::None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/session", &viewer).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .post(
+            &format!("/api/v1/organizations/{org}/tokens"),
+            &admin,
+            json!({ "role": "viewer", "name": "x", "expires_in_days": 0 }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+both!(tokens_are_shown_once_listed_without_secret_and_revocable);
+
+async fn sessions_need_csrf_for_changes_and_logins_are_rate_limited(app: &App) {
+    let org = app.create_org("Hospital", "operator", &["medical"]).await;
+    let store = app.state.store();
+    let user = store
+        .create_user(
+            &Actor::Cli,
+            &NewUser {
+                name: "Sato".into(),
+                email: "sato@hospital.example.jp".into(),
+                password_hash: Some(auth::hash_password("correct horse battery").unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .set_membership(
+            &Actor::Cli,
+            &yata_store::Membership {
+                user,
+                org: yata_store::OrgId(org),
+                role: Role::Admin,
+            },
+        )
+        .await
+        .unwrap();
+    let login =
+        |password: &str| json!({ "email": "Sato@hospital.example.jp", "password": password });
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            RequestBody::Json(login("correct horse battery")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+    let with_cookie = |method: Method, path: &str, csrf: Option<&str>, body: Value| {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(c) = csrf {
+            req = req.header(auth::CSRF_HEADER, c);
+        }
+        req.body(axum::body::Body::from(body.to_string())).unwrap()
+    };
+    let r = app
+        .request(with_cookie(Method::GET, "/api/v1/session", None, json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["user_id"], user.0);
+    let asset = json!({ "name": "ehr", "kind": "software", "internet_exposed": false, "criticality": "very-high" });
+    let path = format!("/api/v1/organizations/{org}/assets");
+    let r = app
+        .request(with_cookie(Method::POST, &path, None, asset.clone()))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF header");
+    let r = app
+        .request(with_cookie(
+            Method::POST,
+            &path,
+            Some("wrong"),
+            asset.clone(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "wrong CSRF header");
+    let r = app
+        .request(with_cookie(Method::POST, &path, Some(&csrf), asset))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = app
+        .request(with_cookie(
+            Method::DELETE,
+            "/api/v1/session",
+            Some(&csrf),
+            json!({}),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = app
+        .request(with_cookie(Method::GET, "/api/v1/session", None, json!({})))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "logged out");
+
+    for _ in 0..5 {
+        let r = app
+            .send(
+                Method::POST,
+                "/api/v1/session",
+                None,
+                RequestBody::Json(login("wrong")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            RequestBody::Json(login("correct horse battery")),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password, for a while"
+    );
+}
+both!(sessions_need_csrf_for_changes_and_logins_are_rate_limited);
+
+async fn a_bootstrap_link_creates_the_first_nco_admin_once(app: &App) {
+    let secret = auth::new_secret("").unwrap();
+    let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+    app.state
+        .store()
+        .create_bootstrap_link(&Actor::System, &auth::secret_hash(&secret), expires)
+        .await
+        .unwrap();
+    let page = app
+        .send(
+            Method::GET,
+            &format!("/bootstrap/{secret}"),
+            None,
+            RequestBody::None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = String::from_utf8(page.body).unwrap();
+    assert!(
+        html.find("初期設定").unwrap() < html.find("First start").unwrap(),
+        "Japanese first"
+    );
+    let form = "name=Suzuki&email=suzuki%40nco.example.jp&password=a+long+passphrase";
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/bootstrap/{secret}"),
+            None,
+            RequestBody::Form(form.into()),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    assert!(r.headers.contains_key(header::SET_COOKIE));
+    let r = app
+        .send(
+            Method::POST,
+            &format!("/bootstrap/{secret}"),
+            None,
+            RequestBody::Form(form.replace("suzuki", "tanaka")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "used once");
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            RequestBody::Json(
+                json!({ "email": "suzuki@nco.example.jp", "password": "a long passphrase" }),
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+both!(a_bootstrap_link_creates_the_first_nco_admin_once);
+
+/// Served on both stores alike, so once is enough.
+#[tokio::test]
+async fn the_openapi_document_lists_every_route() {
+    let doc = yata_server::openapi::document();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let routes = yata_server::api::routes(&yata_server::ServiceConfig::default());
+    for (r, _) in &routes {
+        let op = &doc["paths"][r.path][r.method.as_str().to_lowercase()];
+        assert_eq!(op["operationId"], r.operation, "{} {}", r.method, r.path);
+        if let Some(schema) =
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+        {
+            let name = schema.rsplit('/').next().unwrap();
+            assert!(doc["components"]["schemas"][name].is_object(), "{schema}");
+        }
+    }
+    let count: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(count, routes.len());
+    // The contract's routes are all there.
+    for (method, path) in [
+        ("post", "/api/v1/organizations"),
+        ("post", "/api/v1/organizations/{org}/tokens"),
+        ("post", "/api/v1/organizations/{org}/assets"),
+        ("put", "/api/v1/assets/{asset}/inventory"),
+        ("get", "/api/v1/organizations/{org}/findings"),
+        ("post", "/api/v1/findings/{finding}/transitions"),
+        ("post", "/api/v1/feeds"),
+        ("get", "/healthz"),
+        ("get", "/readyz"),
+        ("get", "/metrics"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
+}
