@@ -30,8 +30,13 @@ pub(crate) struct ImportArgs {
     #[arg(required = true)]
     sources: Vec<PathBuf>,
     /// Where to write the snapshot.
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "db")]
+    out: Option<PathBuf>,
+    /// Import into a platform store (sqlite://PATH or postgres://…): the
+    /// store's latest snapshot is the base (unless --base is given), the
+    /// result is stored, and the servers re-evaluate every asset.
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
     /// Start from this snapshot and update it with the sources.
     #[arg(long)]
     base: Option<PathBuf>,
@@ -118,9 +123,10 @@ pub(crate) fn load(path: &Path) -> Result<AdvisoryDb, Failure> {
 const SHOWN_PROBLEMS: usize = 50;
 
 fn run_import(args: ImportArgs) -> Result<(), Failure> {
-    let mut db = match &args.base {
-        Some(base) => load(base)?,
-        None => AdvisoryDb::default(),
+    let mut db = match (&args.base, &args.db) {
+        (Some(base), _) => load(base)?,
+        (None, Some(url)) => stored_base(url)?,
+        (None, None) => AdvisoryDb::default(),
     };
     let config = ImportConfig {
         format: args.format,
@@ -149,7 +155,15 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
     let update = db.update(records);
     let bytes =
         snapshot::encode(&db, jiff::Timestamp::now()).map_err(|e| Failure::Other(e.into()))?;
-    write_atomically(&args.out, &bytes)?;
+    let mut written = Vec::new();
+    if let Some(out) = &args.out {
+        write_atomically(out, &bytes)?;
+        written.push(out.display().to_string());
+    }
+    if let Some(url) = &args.db {
+        store_snapshot(url, &db, bytes)?;
+        written.push(format!("{url} (re-evaluation queued)"));
+    }
     println!(
         "snapshot: {} vulnerabilities from {} records (added {}, updated {}, unchanged {}, older copies ignored {}) written to {}",
         db.len(),
@@ -158,9 +172,64 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
         update.updated,
         update.unchanged,
         update.stale,
-        args.out.display()
+        written.join(" and ")
     );
     Ok(())
+}
+
+/// The store's latest snapshot, or an empty database if it has none.
+fn stored_base(url: &str) -> Result<AdvisoryDb, Failure> {
+    crate::runtime()?.block_on(async {
+        let store = crate::open_store(url).await?;
+        let latest = store
+            .latest_feed_snapshot()
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        store.close().await.map_err(|e| Failure::Other(e.into()))?;
+        match latest {
+            Some((meta, bytes)) => snapshot::decode(&bytes).map(|s| s.db).map_err(|e| {
+                Failure::Other(anyhow::anyhow!("{url}: stored snapshot {}: {e}", meta.id))
+            }),
+            None => Ok(AdvisoryDb::default()),
+        }
+    })
+}
+
+/// Stores the snapshot in the platform store and queues the re-evaluation
+/// a running server picks up.
+fn store_snapshot(url: &str, db: &AdvisoryDb, bytes: Vec<u8>) -> Result<(), Failure> {
+    let other = |e: yata_store::Error| Failure::Other(e.into());
+    crate::runtime()?.block_on(async {
+        let store = crate::open_store(url).await?;
+        let summary = serde_json::json!({
+            "vulnerabilities": db.len(),
+            "records": db.records().len(),
+            "sources": [{ "kind": "cli" }],
+        });
+        store
+            .put_feed_snapshot(
+                &yata_store::Actor::Cli,
+                &yata_store::NewFeedSnapshot {
+                    digest: yata_inventory::digest(&bytes),
+                    summary: summary.to_string(),
+                    body: bytes,
+                },
+            )
+            .await
+            .map_err(other)?;
+        store
+            .enqueue_job(
+                &yata_store::Actor::Cli,
+                &yata_store::NewJob {
+                    kind: yata_server::api::feeds::REEVALUATE_JOB.into(),
+                    payload: "{}".into(),
+                    run_at: jiff::Timestamp::now(),
+                },
+            )
+            .await
+            .map_err(other)?;
+        store.close().await.map_err(other)
+    })
 }
 
 fn progress_bar(source: &Path) -> ProgressBar {

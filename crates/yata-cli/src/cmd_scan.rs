@@ -9,9 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use yata_feeds::import::{ImportConfig, import};
 use yata_knowledge::AdvisoryDb;
-use yata_match::{
-    AssetContext, MatchIndex, Subject, WorkConfig, WorkItem, work_list,
-};
+use yata_match::{AssetContext, MatchIndex, Subject, WorkConfig, WorkItem, work_list};
 use yata_model::inventory::{Criticality, Inventory};
 use yata_priority::{
     Asset, CoordinatorDecision, Decisions, DeployerPriority, OrgKind, Policy, Timeline,

@@ -21,6 +21,7 @@ mod cmd_inventory;
 mod cmd_purl;
 mod cmd_restore;
 mod cmd_scan;
+mod cmd_serve;
 mod cmd_version;
 
 /// YATA-Shield: deadline-driven vulnerability remediation for national cyber defence.
@@ -65,6 +66,11 @@ enum Command {
     Backup(cmd_backup::BackupArgs),
     /// Replace a SQLite store by a backup whose audit chain verifies.
     Restore(cmd_restore::RestoreArgs),
+    /// Run the platform: HTTP API, background jobs.
+    Serve(cmd_serve::ServeArgs),
+    /// Administration of a store.
+    #[command(subcommand)]
+    Admin(cmd_serve::AdminCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +124,8 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Backup(args) => cmd_backup::run(args),
+        Command::Serve(args) => cmd_serve::serve(args),
+        Command::Admin(cmd) => cmd_serve::admin(cmd),
         Command::Restore(args) => match cmd_restore::run(args) {
             Ok(true) => Ok(()),
             Ok(false) => return ExitCode::FAILURE,
