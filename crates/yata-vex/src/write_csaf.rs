@@ -24,8 +24,10 @@
 //! * **Statuses.** `known_not_affected`, `known_affected`, `fixed`,
 //!   `under_investigation`. A not-affected product gets a `flags` entry
 //!   labelled with its justification, or without one an `impact` threat
-//!   (its impact statement, else a generic one: 6.1.27.9). Every impact
-//!   statement is an `impact` threat. An affected product gets a
+//!   (its impact statement, else a generic one: 6.1.27.9). A justification
+//!   on another status is not written: CISA's minimum elements justify
+//!   "not affected" only, and the flag would contradict the status. Every
+//!   impact statement is an `impact` threat. An affected product gets a
 //!   remediation (6.1.27.10): its action statement, else `none_available`
 //!   with a default text; so does a product under investigation, for
 //!   optional test 6.2.2. Action statements that are `category: details`
@@ -50,14 +52,14 @@
 //!
 //! Read back with [`crate::parse`], the statements come back as one per
 //! vulnerability, status and product, the same except for: `source` (now
-//! CSAF); `vulnerability` (the group's CVE) and `aliases` (every other id of
-//! the group, sorted); `products` (split as above, name-only refs as
-//! names); `subcomponents` (gone); the justification's `as_written` (the
-//! CSAF label); the generic impact and default action texts where there
-//! were none; action text that was not in `category: details` lines
-//! (prefixed with its category); several texts for one product (joined by
-//! lines, sorted); blank texts (absent); and `timestamp` (now
-//! [`CsafMeta::generated`]).
+//! CSAF); `vulnerability` (the group's CVE, else its id) and `aliases`
+//! (every other id of the group, sorted); `products` (split as above,
+//! name-only refs as names); `subcomponents` (gone); the justification (its
+//! `as_written` is now the CSAF label; gone unless not affected); the
+//! generic impact and default action texts where there were none; action
+//! text that was not in `category: details` lines (now prefixed with its
+//! category); several texts for one product (joined by lines, sorted);
+//! blank texts (absent); and `timestamp` (now [`CsafMeta::generated`]).
 //!
 //! A writer, not a parser: it reads no untrusted bytes, so it has no fuzz
 //! target (the readers do).
@@ -399,7 +401,13 @@ impl Vuln {
         s: &Statement,
         i: usize,
     ) -> Result<(), VexError> {
-        let justification = s.justification.as_ref().map(|j| j.kind);
+        // CISA's minimum elements justify "not affected" only; a flag on a
+        // product of another status would read as a contradiction.
+        let justification = s
+            .justification
+            .as_ref()
+            .filter(|_| s.status == Status::NotAffected)
+            .map(|j| j.kind);
         let d = self.decisions.entry(key).or_insert_with(|| Decision {
             status: s.status,
             justification,

@@ -167,7 +167,11 @@ pub fn expected(statements: &[Statement]) -> Result<Vec<String>, ()> {
             let entry = said
                 .entry((group.clone(), format!("{product:?}")))
                 .or_default();
-            let justification = s.justification.as_ref().map(|j| j.kind);
+            let justification = s
+                .justification
+                .as_ref()
+                .filter(|_| s.status == Status::NotAffected)
+                .map(|j| j.kind);
             if entry.status.is_some_and(|st| st != s.status)
                 || (entry.status.is_some() && entry.justification != justification)
             {
