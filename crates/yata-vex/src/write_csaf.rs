@@ -15,12 +15,13 @@
 //!   statement naming exactly one purl and then one CPE, which name one
 //!   product (as CSAF's identification helper and OpenVEX's identifiers
 //!   do). Purls and CPEs go in `full_product_names` with their
-//!   `product_identification_helper`; a CPE the schema's pattern does not
-//!   accept, a bom-ref or another identifier becomes a product known by
-//!   name; named products with a vendor or version become branches
+//!   `product_identification_helper`; a CPE that is not a whole CPE 2.3
+//!   name or 2.2 URI as the schema's pattern describes them, a bom-ref or
+//!   another identifier becomes a product known by name; named products with a vendor or version become branches
 //!   (vendor → product name → version, or `product_version_range` when the
 //!   version reads as a range, which test 6.1.31 forbids in a version).
-//!   Product ids are `CSAFPID-0001` onwards, in product order.
+//!   Product ids are `CSAFPID-0001` onwards, in product order (purls,
+//!   CPEs, then names, each by text).
 //! * **Statuses.** `known_not_affected`, `known_affected`, `fixed`,
 //!   `under_investigation`. A not-affected product gets a `flags` entry
 //!   labelled with its justification, or without one an `impact` threat
