@@ -2,7 +2,8 @@
 //! `https://openvex.dev/ns` documents), CycloneDX VEX (1.4 to 1.6 JSON, and
 //! the statements `yata-inventory` extracts from embedded VEX) and CSAF 2.0
 //! (`csaf_vex`, `csaf_security_advisory`) — read into one normalised list of
-//! [`Statement`]s; and CycloneDX 1.6 VEX written from such a list.
+//! [`Statement`]s; and CycloneDX 1.5/1.6 VEX ([`to_cyclonedx_vex`]) or CSAF
+//! 2.0 VEX ([`to_csaf_vex`]) written from such a list.
 //!
 //! Bytes in, model out, no IO. Readers are tolerant: what they cannot use
 //! becomes a located [`Warning`] (`statements[3].products[0]: invalid purl:
@@ -28,11 +29,13 @@ mod csaf;
 mod cyclonedx;
 mod openvex;
 mod write;
+mod write_csaf;
 
 pub use csaf::parse_csaf;
 pub use cyclonedx::{from_cyclonedx_statements, parse_cyclonedx};
 pub use openvex::parse_openvex;
 pub use write::{SpecVersion, to_cyclonedx_vex};
+pub use write_csaf::{CsafMeta, to_csaf_vex};
 
 /// One VEX statement: what a document says about one vulnerability in some
 /// products.

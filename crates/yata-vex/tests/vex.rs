@@ -1,8 +1,12 @@
-//! The three readers on fixtures and on the shared real data, the writer
-//! against the bundled CycloneDX schema, and the round trip.
+//! The three readers on fixtures and on the shared real data, the writers
+//! against the bundled CycloneDX schema and the CSAF validator, and the
+//! round trips.
+
+mod csaf_model;
 
 use std::path::{Path, PathBuf};
 
+use csaf_model::{Outcome, Tally};
 use serde_json::Value;
 use yata_vex::{
     Document, Format, JustificationKind, Limits, ProductRef, SpecVersion, Statement, Status,
@@ -70,7 +74,8 @@ fn check(bytes: &[u8], format: Format, expect: &str) {
     assert_eq!(doc.format, format);
     let got = render(&doc);
     assert_eq!(got.trim(), expect.trim(), "\n{got}");
-    round_trip(&doc);
+    let outcome = round_trip(&doc);
+    assert!(matches!(outcome, Outcome::Written(_)), "{outcome:?}");
 }
 
 /// The statements as the writer keeps them: the format, the original
@@ -98,8 +103,8 @@ fn comparable(s: &Statement) -> String {
 }
 
 /// parse → write → parse keeps the statements, and what is written is
-/// valid CycloneDX 1.6.
-fn round_trip(doc: &Document) {
+/// valid CycloneDX 1.6; and the same as CSAF ([`csaf_model::check`]).
+fn round_trip(doc: &Document) -> Outcome {
     let written =
         to_cyclonedx_vex(&doc.statements, SpecVersion::V1_6, SERIAL).expect("valid serial");
     let violations = yata_inventory::cyclonedx::validate(written.as_bytes()).expect("checkable");
@@ -134,6 +139,7 @@ fn round_trip(doc: &Document) {
         written,
         "deterministic"
     );
+    csaf_model::check(&doc.statements)
 }
 
 #[test]
@@ -184,6 +190,8 @@ warning timestamp: invalid timestamp "not a time": "#;
         ]
     );
     assert!(doc.warnings[2].message.starts_with("invalid purl: "));
+    let outcome = round_trip(&doc);
+    assert!(matches!(outcome, Outcome::Written(_)), "{outcome:?}");
 }
 
 #[test]
@@ -298,6 +306,7 @@ fn csaf_vex_examples() {
     };
     let (mut documents, mut statements) = (0, 0);
     let mut by_status = [0usize; 4];
+    let mut tally = Tally::default();
     for path in json_files(&dir) {
         let bytes = std::fs::read(&path).unwrap();
         let value: Value = serde_json::from_slice(&bytes).unwrap();
@@ -343,11 +352,11 @@ fn csaf_vex_examples() {
             }
         }
         statements += doc.statements.len();
-        round_trip(&doc);
+        tally.add(round_trip(&doc));
     }
     eprintln!(
         "csaf_vex: {documents} documents, {statements} statements \
-         (not affected, affected, fixed, under investigation: {by_status:?})"
+         (not affected, affected, fixed, under investigation: {by_status:?})\n{tally}"
     );
     assert_eq!(documents, 13);
 }
@@ -372,7 +381,8 @@ CVE-2020-11899 [] not_affected: name Example Company GHI 17.4 | IPv6 is not supp
         ),
         "{got}"
     );
-    round_trip(&doc);
+    let outcome = round_trip(&doc);
+    assert!(matches!(outcome, Outcome::Written(_)), "{outcome:?}");
 }
 
 /// The CSAF security advisories (not VEX) read too, as far as they give
@@ -383,6 +393,7 @@ fn csaf_security_advisories() {
         return;
     };
     let mut counts = Vec::new();
+    let mut tally = Tally::default();
     for path in json_files(&dir) {
         let bytes = std::fs::read(&path).unwrap();
         let doc = parse(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -393,10 +404,10 @@ fn csaf_security_advisories() {
                 doc.statements.len(),
                 doc.warnings.len()
             ));
-            round_trip(&doc);
+            tally.add(round_trip(&doc));
         }
     }
-    eprintln!("{counts:#?}");
+    eprintln!("{counts:#?}\n{tally}");
 }
 
 /// CycloneDX spec tests with vulnerabilities: the standalone reader and the
@@ -461,6 +472,7 @@ fn cyclonedx_spec_tests() {
     // Every other spec test and example: whatever vulnerabilities they
     // carry, reading never fails on a valid BOM.
     let mut others = 0;
+    let mut tally = Tally::default();
     for root in ["cyclonedx/spec-tests", "cyclonedx/examples"] {
         let Some(dir) = shared(root) else { return };
         for path in json_files(&dir) {
@@ -471,11 +483,11 @@ fn cyclonedx_spec_tests() {
             let bytes = std::fs::read(&path).unwrap();
             if let Ok(doc) = parse(&bytes) {
                 others += 1;
-                round_trip(&doc);
+                tally.add(round_trip(&doc));
             }
         }
     }
-    eprintln!("cyclonedx: {files} VEX spec tests, {others} other valid BOMs read");
+    eprintln!("cyclonedx: {files} VEX spec tests, {others} other valid BOMs read\n{tally}");
 }
 
 #[test]
@@ -560,7 +572,8 @@ fn csaf_groups_relationships_and_helpers() {
         "remediations": [{"category": "vendor_fix", "details": "Update.", "product_ids": ["LIB-1"]}]
       }]
     }"#;
-    let got = render(&parse(doc).unwrap());
+    let parsed = parse(doc).unwrap();
+    let got = render(&parsed);
     let expect = r#"
 CVE-2024-1111 ["ACME-7"] not_affected vulnerable_code_not_in_execute_path(vulnerable_code_not_in_execute_path): purl pkg:npm/acme-lib@1.0, cpe cpe:2.3:a:acme:lib:1.0:*:*:*:*:*:*:* @ 2024-05-01T00:00:00Z
 CVE-2024-1111 ["ACME-7"] not_affected vulnerable_code_not_in_execute_path(vulnerable_code_not_in_execute_path): name Acme OS 9 @ 2024-05-01T00:00:00Z
@@ -569,4 +582,15 @@ warning product_tree.relationships[1].product_reference: unknown product id "NOP
 warning vulnerabilities[0].product_status.known_not_affected[2]: unknown product id "GONE"
 "#;
     assert_eq!(got.trim(), expect.trim(), "\n{got}");
+    // Read, the relationship is its component, so one product is both not
+    // affected and fixed: a CSAF document cannot say that.
+    match round_trip(&parsed) {
+        Outcome::Conflict(e) => assert_eq!(
+            e,
+            "csaf: statements[2]: CVE-2024-1111: pkg:npm/acme-lib@1.0 / \
+             cpe:2.3:a:acme:lib:1.0:*:*:*:*:*:*:* is fixed here but not_affected in \
+             statements[0]; a CSAF document gives a product one status per vulnerability"
+        ),
+        other => panic!("{other:?}"),
+    }
 }
