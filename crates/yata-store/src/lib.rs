@@ -231,6 +231,15 @@ pub trait Store: Send + Sync + fmt::Debug {
 
     /// `Conflict` if the organisation already has an asset of that name.
     fn create_asset<'a>(&'a self, actor: &'a Actor, new: &'a NewAsset) -> Fut<'a, AssetId>;
+    /// In one transaction: creates every asset and makes its inventory
+    /// current with its findings (bulk registration from an asset
+    /// register). The inventories' `asset` fields are ignored. `Conflict`
+    /// and nothing written if any name is taken.
+    fn create_assets<'a>(
+        &'a self,
+        actor: &'a Actor,
+        items: &'a [NewAssetWithInventory],
+    ) -> Fut<'a, Vec<AssetId>>;
     fn asset(&self, id: AssetId) -> Fut<'_, Option<Asset>>;
     /// An organisation's assets, by id.
     fn assets(&self, org: OrgId) -> Fut<'_, Vec<Asset>>;

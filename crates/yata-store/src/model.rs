@@ -323,6 +323,15 @@ pub struct NewInventory {
     pub body: Vec<u8>,
 }
 
+/// An asset to create together with its first inventory and findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAssetWithInventory {
+    pub asset: NewAsset,
+    /// Its `asset` field is replaced by the new asset's id.
+    pub inventory: NewInventory,
+    pub observations: Vec<Observation>,
+}
+
 /// An inventory document's metadata (history listing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InventoryMeta {

@@ -16,9 +16,9 @@ use crate::{
     Actor, ApiToken, Asset, AssetId, AuditEntry, Backend, BrokenAt, Error, FeedSnapshotMeta,
     Finding, FindingFilter, FindingId, FindingState, FindingTransition, FindingsUpdate, Fut,
     InventoryDocument, InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset,
-    NewFeedSnapshot, NewInventory, NewJob, NewOrganization, NewSession, NewToken, NewUser,
-    Observation, OrgId, OrgKind, Organization, Role, Sector, Session, SessionId, Store, TokenId,
-    Transition, User, UserId,
+    NewAssetWithInventory, NewFeedSnapshot, NewInventory, NewJob, NewOrganization, NewSession,
+    NewToken, NewUser, Observation, OrgId, OrgKind, Organization, Role, Sector, Session, SessionId,
+    Store, TokenId, Transition, User, UserId,
 };
 
 /// Findings brought in line with observations (`reconcile.rs`).
@@ -132,6 +132,83 @@ impl Write {
             .await?;
         self.tx.commit().await?;
         Ok(())
+    }
+
+    /// Inserts an asset and audits it.
+    async fn create_asset(&mut self, new: &NewAsset) -> Result<AssetId, Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO assets (org_id, name, kind, internet_exposed, criticality, \
+             vendor, product, version, cpe, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(new.org.0)
+        .bind(&new.name)
+        .bind(new.kind.as_str())
+        .bind(new.internet_exposed)
+        .bind(new.criticality.as_str())
+        .bind(new.vendor.as_deref())
+        .bind(new.product.as_deref())
+        .bind(new.version.as_deref())
+        .bind(new.cpe.as_deref())
+        .bind(self.at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        self.audit(
+            "asset.create",
+            &format!("asset:{id}"),
+            json!({"organization": new.org.0, "name": new.name,
+                   "kind": new.kind.as_str(), "internet_exposed": new.internet_exposed,
+                   "criticality": new.criticality.as_str(), "vendor": new.vendor,
+                   "product": new.product, "version": new.version, "cpe": new.cpe}),
+        )
+        .await?;
+        Ok(AssetId(id))
+    }
+
+    /// Makes `inv` the asset's current inventory and reconciles its
+    /// findings with `observations`, audited.
+    async fn replace_inventory(
+        &mut self,
+        inv: &NewInventory,
+        observations: &[Observation],
+    ) -> Result<(InventoryId, FindingsUpdate), Error> {
+        let org = self.asset_org(inv.asset).await?;
+        sqlx::query("UPDATE inventories SET is_current = FALSE WHERE asset_id = $1 AND is_current")
+            .bind(inv.asset.0)
+            .execute(&mut *self.tx)
+            .await?;
+        let inventory: i64 = sqlx::query_scalar(
+            "INSERT INTO inventories (asset_id, format, digest, uploaded_at, uploaded_by, \
+             components, encoding, body, is_current) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE) RETURNING id",
+        )
+        .bind(inv.asset.0)
+        .bind(&inv.format)
+        .bind(&inv.digest)
+        .bind(self.at)
+        .bind(&self.actor)
+        .bind(i64::try_from(inv.components).unwrap_or(i64::MAX))
+        .bind(&inv.encoding[..])
+        .bind(&inv.body[..])
+        .fetch_one(&mut *self.tx)
+        .await?;
+
+        let notes = reconcile::Notes {
+            reopened: format!("reappeared in inventory {inventory}"),
+            resolved: format!("no longer in inventory {inventory}"),
+        };
+        let update = reconcile::reconcile(self, org, inv.asset.0, observations, &notes).await?;
+        self.audit(
+            "inventory.replace",
+            &format!("asset:{}", inv.asset),
+            json!({"inventory": inventory, "format": inv.format, "digest": inv.digest,
+                   "components": inv.components, "findings_opened": update.opened,
+                   "findings_reopened": update.reopened,
+                   "findings_refreshed": update.refreshed,
+                   "findings_resolved": update.resolved}),
+        )
+        .await?;
+        Ok((InventoryId(inventory), update))
     }
 
     /// Inserts an organisation with its sectors and audits it.
@@ -807,34 +884,31 @@ impl Store for SqlStore {
     fn create_asset<'a>(&'a self, actor: &'a Actor, new: &'a NewAsset) -> Fut<'a, AssetId> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO assets (org_id, name, kind, internet_exposed, criticality, \
-                 vendor, product, version, cpe, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-            )
-            .bind(new.org.0)
-            .bind(&new.name)
-            .bind(new.kind.as_str())
-            .bind(new.internet_exposed)
-            .bind(new.criticality.as_str())
-            .bind(new.vendor.as_deref())
-            .bind(new.product.as_deref())
-            .bind(new.version.as_deref())
-            .bind(new.cpe.as_deref())
-            .bind(w.at)
-            .fetch_one(&mut *w.tx)
-            .await?;
-            w.audit(
-                "asset.create",
-                &format!("asset:{id}"),
-                json!({"organization": new.org.0, "name": new.name,
-                       "kind": new.kind.as_str(), "internet_exposed": new.internet_exposed,
-                       "criticality": new.criticality.as_str(), "vendor": new.vendor,
-                       "product": new.product, "version": new.version, "cpe": new.cpe}),
-            )
-            .await?;
+            let id = w.create_asset(new).await?;
             w.commit().await?;
-            Ok(AssetId(id))
+            Ok(id)
+        })
+    }
+
+    fn create_assets<'a>(
+        &'a self,
+        actor: &'a Actor,
+        items: &'a [NewAssetWithInventory],
+    ) -> Fut<'a, Vec<AssetId>> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let mut ids = Vec::with_capacity(items.len());
+            for item in items {
+                let id = w.create_asset(&item.asset).await?;
+                let inventory = NewInventory {
+                    asset: id,
+                    ..item.inventory.clone()
+                };
+                w.replace_inventory(&inventory, &item.observations).await?;
+                ids.push(id);
+            }
+            w.commit().await?;
+            Ok(ids)
         })
     }
 
@@ -868,47 +942,9 @@ impl Store for SqlStore {
     ) -> Fut<'a, (InventoryId, FindingsUpdate)> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let org = w.asset_org(inv.asset).await?;
-            sqlx::query(
-                "UPDATE inventories SET is_current = FALSE WHERE asset_id = $1 AND is_current",
-            )
-            .bind(inv.asset.0)
-            .execute(&mut *w.tx)
-            .await?;
-            let inventory: i64 = sqlx::query_scalar(
-                "INSERT INTO inventories (asset_id, format, digest, uploaded_at, uploaded_by, \
-                 components, encoding, body, is_current) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE) RETURNING id",
-            )
-            .bind(inv.asset.0)
-            .bind(&inv.format)
-            .bind(&inv.digest)
-            .bind(w.at)
-            .bind(&w.actor)
-            .bind(i64::try_from(inv.components).unwrap_or(i64::MAX))
-            .bind(&inv.encoding[..])
-            .bind(&inv.body[..])
-            .fetch_one(&mut *w.tx)
-            .await?;
-
-            let notes = reconcile::Notes {
-                reopened: format!("reappeared in inventory {inventory}"),
-                resolved: format!("no longer in inventory {inventory}"),
-            };
-            let update =
-                reconcile::reconcile(&mut w, org, inv.asset.0, observations, &notes).await?;
-            w.audit(
-                "inventory.replace",
-                &format!("asset:{}", inv.asset),
-                json!({"inventory": inventory, "format": inv.format, "digest": inv.digest,
-                       "components": inv.components, "findings_opened": update.opened,
-                       "findings_reopened": update.reopened,
-                       "findings_refreshed": update.refreshed,
-                       "findings_resolved": update.resolved}),
-            )
-            .await?;
+            let result = w.replace_inventory(inv, observations).await?;
             w.commit().await?;
-            Ok((InventoryId(inventory), update))
+            Ok(result)
         })
     }
 

@@ -145,6 +145,7 @@ both!(
     the_nco_organization_is_found_or_made,
     feed_snapshots_keep_history,
     new_writes_keep_one_chain,
+    bulk_assets_are_one_transaction,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1568,4 +1569,59 @@ async fn new_writes_keep_one_chain(db: &TestDb) {
         .len(),
         4
     );
+}
+
+async fn bulk_assets_are_one_transaction(db: &TestDb) {
+    let (o, _) = setup_asset(db).await;
+    let item = |name: &str, vuln: &str| NewAssetWithInventory {
+        asset: software(o, name),
+        inventory: inventory(AssetId(0), name),
+        observations: vec![seen(vuln, "product:citrix/netscaler@14.1")],
+    };
+    let before = db.audit_len().await;
+    let ids = db
+        .store
+        .create_assets(
+            &ADMIN,
+            &[item("gw-1", "CVE-2025-5777"), item("gw-2", "CVE-2025-5777")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    for id in &ids {
+        let doc = db.store.current_inventory(*id).await.unwrap().unwrap();
+        assert_eq!(doc.meta.asset, *id);
+    }
+    let open = db
+        .store
+        .findings(&FindingFilter {
+            org: o,
+            asset: None,
+            state: Some(FindingState::Open),
+        })
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 2);
+    let written = db.audit_len().await;
+    assert_eq!(
+        written,
+        before + 4,
+        "one asset and one inventory entry each"
+    );
+    // A taken name anywhere in the batch: nothing at all is written.
+    let err = db
+        .store
+        .create_assets(
+            &ADMIN,
+            &[item("gw-3", "CVE-2025-5777"), item("gw-1", "CVE-2025-5777")],
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    assert_eq!(
+        db.store.assets(o).await.unwrap().len(),
+        3,
+        "ticketing, gw-1, gw-2"
+    );
+    assert_eq!(db.audit_len().await, written);
 }
