@@ -529,6 +529,129 @@ async fn a_kev_product_without_versions_is_a_possible_finding(app: &App) {
 }
 both!(a_kev_product_without_versions_is_a_possible_finding);
 
+async fn an_asset_register_becomes_product_assets_in_one_go(app: &App) {
+    let Some(kev) = yata_testdata::path("kev/known_exploited_vulnerabilities.json") else {
+        return;
+    };
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(std::fs::read(kev).unwrap()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let org = app
+        .create_org("Airport Co", "operator", &["airports"])
+        .await;
+    let admin = app.issue_token(org, "admin").await;
+    // A register as Japanese Excel users export it (UTF-8 here), Japanese headers.
+    let csv = "ベンダー,製品名,バージョン,ホスト名,外部公開,重要度\n\
+               Citrix,NetScaler ADC,14.1-43.50,vpn-gw-01,はい,最高\n\
+               Fortinet,FortiOS,7.0.1,fw-01,いいえ,高\n\
+               Example,Internal Wiki,1.0,wiki-01,,\n";
+    let path = format!("/api/v1/organizations/{org}/assets/bulk");
+    let r = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&admin),
+            RequestBody::Raw(csv.as_bytes().to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.json());
+    let v = r.json();
+    assert_eq!(v["created"], 3);
+    assert_eq!(v["rows_with_defaults"], 1);
+    assert!(
+        v["findings"].as_u64().unwrap() >= 2,
+        "Citrix and Fortinet are in KEV: {v}"
+    );
+    let assets = app
+        .get(&format!("/api/v1/organizations/{org}/assets"), &admin)
+        .await
+        .json();
+    let gw = assets["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "vpn-gw-01")
+        .unwrap()
+        .clone();
+    assert_eq!(gw["kind"], "product");
+    assert_eq!(gw["internet_exposed"], true);
+    assert_eq!(gw["criticality"], "very-high");
+    let wiki = assets["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "wiki-01")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            wiki["internet_exposed"].clone(),
+            wiki["criticality"].clone()
+        ),
+        (json!(true), json!("high")),
+        "conservative defaults"
+    );
+    let list = app
+        .get(
+            &format!("/api/v1/organizations/{org}/findings?asset={}", gw["id"]),
+            &admin,
+        )
+        .await
+        .json();
+    assert!(!findings(&list).is_empty());
+    // A register with a bad row, or a name already taken, changes nothing.
+    let before = app
+        .get(&format!("/api/v1/organizations/{org}/assets"), &admin)
+        .await
+        .json()["assets"]
+        .as_array()
+        .unwrap()
+        .len();
+    let bad = "vendor,product,internet exposed\nCitrix,NetScaler ADC,perhaps\n";
+    let r = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&admin),
+            RequestBody::Raw(bad.as_bytes().to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["error"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("row 1"),
+        "{:?}",
+        r.json()
+    );
+    let taken = "vendor,product,hostname\nA,B,new-host\nCitrix,NetScaler ADC,vpn-gw-01\n";
+    let r = app
+        .send(
+            Method::POST,
+            &path,
+            Some(&admin),
+            RequestBody::Raw(taken.as_bytes().to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{:?}", r.json());
+    let after = app
+        .get(&format!("/api/v1/organizations/{org}/assets"), &admin)
+        .await
+        .json()["assets"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+}
+both!(an_asset_register_becomes_product_assets_in_one_go);
+
 async fn errors_share_one_shape(app: &App) {
     let r = app
         .send(

@@ -84,14 +84,14 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
             }
         }
         "get_organization" | "list_assets" | "get_asset" | "inventory_history"
-        | "list_findings" | "get_finding" | "finding_history" => {
+        | "list_findings" | "get_finding" | "finding_history" | "export_vex" => {
             if sees_status {
                 Allow
             } else {
                 NotFound
             }
         }
-        "create_asset" | "transition_finding" => match rel {
+        "create_asset" | "transition_finding" | "bulk_products" => match rel {
             Own if writer => Allow,
             Own | Nco | Supervising => Forbidden,
             _ => NotFound,
@@ -136,6 +136,13 @@ fn body(operation: &str) -> RequestBody {
             json!({ "name": format!("asset {}", next()), "kind": "software", "internet_exposed": false, "criticality": "low" }),
         ),
         "put_inventory" => RequestBody::Raw(VULNERABLE_LOCK.as_bytes().to_vec()),
+        "bulk_products" => RequestBody::Raw(
+            format!(
+                "vendor,product,version,hostname\nFortinet,FortiOS,7.0.1,fw-{}\n",
+                next()
+            )
+            .into_bytes(),
+        ),
         "transition_finding" => RequestBody::Json(json!({ "to": "in_triage", "note": "matrix" })),
         "import_feeds" => RequestBody::Raw(b"not a feed".to_vec()),
         _ => RequestBody::None,
@@ -231,7 +238,9 @@ async fn every_route_every_role_every_relation(app: &App) {
     let mut checked = 0;
     let mut failures = Vec::new();
     for (route, _) in yata_server::api::routes(&yata_server::ServiceConfig::default()) {
-        if route.path.contains("{finding}") && finding.is_none() {
+        if (route.path.contains("{finding}") || route.operation == "export_vex")
+            && finding.is_none()
+        {
             continue; // Without the shared data there are no findings (outside CI only).
         }
         let path = route

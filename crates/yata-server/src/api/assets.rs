@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use yata_store::{
     Actor, Asset, AssetId, AssetKind, Criticality, FindingFilter, FindingsUpdate, NewAsset,
-    NewInventory, OrgId, Organization,
+    NewAssetWithInventory, NewInventory, OrgId, Organization,
 };
 
 use crate::api::{parse_enum, rfc3339};
@@ -286,6 +286,172 @@ async fn store_parsed(
         )
         .await?;
     Ok(update)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkQuery {
+    /// `product-csv` or `product-xlsx`; detected if absent.
+    format: Option<String>,
+}
+
+/// Registers every row of an asset register (CSV or XLSX: vendor, product,
+/// version, CPE, host name, exposure, criticality…) as a product asset with
+/// its findings, in one transaction. A row without exposure counts as
+/// internet-exposed and one without criticality as high: the conservative
+/// defaults, reported in the answer.
+pub async fn bulk_products(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(org): Path<i64>,
+    Query(q): Query<BulkQuery>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    let org =
+        visibility::organization(&state, &p, OrgId(org), Object::Status, Access::Write).await?;
+    let format = match q.format.as_deref() {
+        Some(f) => f
+            .parse::<yata_inventory::Format>()
+            .map_err(|e| AppError::BadRequest(format!("format: {e}")))?,
+        None => yata_inventory::detect("", &body)
+            .filter(|f| {
+                matches!(
+                    f,
+                    yata_inventory::Format::ProductCsv | yata_inventory::Format::ProductXlsx
+                )
+            })
+            .unwrap_or(yata_inventory::Format::ProductCsv),
+    };
+    if !matches!(
+        format,
+        yata_inventory::Format::ProductCsv | yata_inventory::Format::ProductXlsx
+    ) {
+        return Err(AppError::BadRequest(
+            "format: an asset register is product-csv or product-xlsx".into(),
+        ));
+    }
+    let limits = state.config().inventory_limits.clone();
+    let register =
+        tokio::task::spawn_blocking(move || yata_inventory::parse(format, &body, &limits))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(|e| AppError::Unprocessable {
+                message: "the asset register cannot be read; nothing was changed".into(),
+                errors: vec![e.to_string()],
+            })?;
+    let mut names = std::collections::HashSet::new();
+    let mut errors = Vec::new();
+    let mut defaults = 0;
+    let mut assets = Vec::with_capacity(register.products.len());
+    for (row, product) in register.products.iter().enumerate() {
+        let name = product.hostname.clone().unwrap_or_else(|| {
+            [
+                product.vendor.as_deref(),
+                Some(product.product.as_str()),
+                product.version.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+        });
+        if !names.insert(name.clone()) {
+            errors.push(format!(
+                "products[{row}]: asset name {name:?} appears twice"
+            ));
+            continue;
+        }
+        if product.internet_exposed.is_none() || product.criticality.is_none() {
+            defaults += 1;
+        }
+        assets.push(Asset {
+            id: AssetId(0),
+            org: org.id,
+            name,
+            kind: AssetKind::Product,
+            internet_exposed: product.internet_exposed.unwrap_or(true),
+            criticality: match product.criticality {
+                Some(yata_model::inventory::Criticality::Low) => Criticality::Low,
+                Some(yata_model::inventory::Criticality::Medium) => Criticality::Medium,
+                Some(yata_model::inventory::Criticality::VeryHigh) => Criticality::VeryHigh,
+                Some(yata_model::inventory::Criticality::High) | None => Criticality::High,
+            },
+            vendor: product.vendor.clone(),
+            product: Some(product.product.clone()).filter(|p| !p.is_empty()),
+            version: product.version.clone(),
+            cpe: product.cpe.clone(),
+            created_at: Timestamp::now(),
+        });
+    }
+    if !errors.is_empty() || assets.is_empty() {
+        return Err(AppError::Unprocessable {
+            message: "the asset register has no usable rows or repeats names; nothing was changed"
+                .into(),
+            errors,
+        });
+    }
+    let knowledge = state.knowledge();
+    let policy = state.policy().clone();
+    let kind = org.kind;
+    let items = tokio::task::spawn_blocking(move || {
+        assets
+            .iter()
+            .map(|a| {
+                let inventory = evaluate::product_inventory(a);
+                let observations = evaluate::observations(
+                    &knowledge,
+                    &policy,
+                    &inventory,
+                    a,
+                    kind,
+                    &[],
+                    Timestamp::now(),
+                );
+                let body = serde_json::to_vec(&asset_json(a)).unwrap_or_default();
+                NewAssetWithInventory {
+                    asset: NewAsset {
+                        org: a.org,
+                        name: a.name.clone(),
+                        kind: a.kind,
+                        internet_exposed: a.internet_exposed,
+                        criticality: a.criticality,
+                        vendor: a.vendor.clone(),
+                        product: a.product.clone(),
+                        version: a.version.clone(),
+                        cpe: a.cpe.clone(),
+                    },
+                    inventory: NewInventory {
+                        asset: AssetId(0),
+                        format: PRODUCT_FORMAT.into(),
+                        digest: yata_inventory::digest(&body),
+                        components: 1,
+                        encoding: "json".into(),
+                        body,
+                    },
+                    observations,
+                }
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let findings: usize = items.iter().map(|i| i.observations.len()).sum();
+    let ids = state.store().create_assets(&p.actor, &items).await?;
+    let warnings: Vec<String> = register
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.path, w.message))
+        .collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "ids": ids.iter().map(|i| i.0).collect::<Vec<_>>(),
+            "created": ids.len(),
+            "findings": findings,
+            "rows_with_defaults": defaults,
+            "warnings": warnings,
+        })),
+    ))
 }
 
 /// The asset's current document, as uploaded.

@@ -16,6 +16,7 @@ pub mod findings;
 pub mod orgs;
 pub mod session;
 pub mod system;
+pub mod vex;
 
 /// How a route learns who calls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -310,6 +311,19 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
         ),
         (
             route(
+                Method::POST,
+                "/api/v1/organizations/{org}/assets/bulk",
+                "bulk_products",
+                "Registers every row of an asset register (CSV or XLSX) as a product asset with its findings, in one transaction.",
+                Required,
+                Upload,
+                201,
+                &[("format", "product-csv or product-xlsx; detected if absent.")],
+            ),
+            post(assets::bulk_products).layer(upload),
+        ),
+        (
+            route(
                 Method::GET,
                 "/api/v1/organizations/{org}/assets",
                 "list_assets",
@@ -439,6 +453,22 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 none,
             ),
             post(findings::transition).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/vex",
+                "export_vex",
+                "The organisation's finding decisions as CycloneDX 1.6 VEX or CSAF 2.0 VEX.",
+                Required,
+                None,
+                200,
+                &[
+                    ("format", "cyclonedx (default) or csaf."),
+                    ("asset", "Only this asset's findings."),
+                ],
+            ),
+            get(vex::export),
         ),
         (
             route(
