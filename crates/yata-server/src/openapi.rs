@@ -73,6 +73,25 @@ fn schemas() -> Value {
                 "cpe": { "type": "string", "description": "A CPE 2.3 formatted string or 2.2 URI." }
             }
         },
+        "TransitionBatch": {
+            "type": "object", "additionalProperties": false,
+            "required": ["transitions"],
+            "properties": { "transitions": {
+                "type": "array", "minItems": 1, "maxItems": 10000,
+                "items": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["finding_id", "to", "note"],
+                    "properties": {
+                        "finding_id": { "type": "integer" },
+                        "to": { "type": "string" },
+                        "justification": { "type": "string" },
+                        "note": { "type": "string" },
+                        "expires_at": { "type": "string", "format": "date-time" }
+                    },
+                    "description": "As Transition, plus the finding's id."
+                }
+            } }
+        },
         "Transition": {
             "type": "object", "additionalProperties": false,
             "required": ["to", "note"],

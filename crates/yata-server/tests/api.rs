@@ -164,6 +164,66 @@ async fn upload_gives_explained_findings_and_the_workflow_records_decisions(app:
     assert!(with_alias(&open, "RUSTSEC-2021-0003").is_none());
     assert!(with_alias(&open, "RUSTSEC-2020-0071").is_none());
 
+    // A batch moves several findings at once, or none of them.
+    let open_now = app
+        .get(
+            &format!("/api/v1/organizations/{org}/findings?state=open"),
+            &admin,
+        )
+        .await
+        .json();
+    let ids: Vec<i64> = findings(&open_now)
+        .iter()
+        .map(|f| f["finding_id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.len() >= 2);
+    let outsider = app.create_org("Other Bank", "operator", &["finance"]).await;
+    let outsider_admin = app.issue_token(outsider, "admin").await;
+    let batch = |ids: &[i64]| json!({ "transitions": ids.iter().map(|id| json!({ "finding_id": id, "to": "in_triage", "note": "weekly triage" })).collect::<Vec<_>>() });
+    let r = app
+        .post("/api/v1/findings/transitions", &outsider_admin, batch(&ids))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "another bank's findings");
+    let r = app
+        .post(
+            "/api/v1/findings/transitions",
+            &admin,
+            batch(&[ids[0], ids[0]]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("transitions[1].finding_id")
+    );
+    let r = app
+        .post("/api/v1/findings/transitions", &admin, batch(&ids))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    assert_eq!(r.json()["applied"], ids.len());
+    let triaged = app
+        .get(
+            &format!("/api/v1/organizations/{org}/findings?state=in_triage"),
+            &admin,
+        )
+        .await
+        .json();
+    assert_eq!(findings(&triaged).len(), ids.len());
+    let back: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({ "finding_id": id, "to": "open", "note": "back" }))
+        .collect();
+    let r = app
+        .post(
+            "/api/v1/findings/transitions",
+            &admin,
+            json!({ "transitions": back }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+
     // Upgrading everything resolves the open findings; the decided ones
     // keep their decision.
     let r = app.upload_lock(asset, &admin, FIXED_LOCK).await;
@@ -206,7 +266,10 @@ async fn upload_gives_explained_findings_and_the_workflow_records_decisions(app:
         .iter()
         .map(|t| (t["from"].as_str().unwrap(), t["to"].as_str().unwrap()))
         .collect();
-    assert_eq!(moves, [("open", "fixed"), ("fixed", "open")]);
+    assert_eq!(
+        moves,
+        [("open", "in_triage"), ("in_triage", "open"), ("open", "fixed"), ("fixed", "open")]
+    );
 
     let hist = app
         .get(&format!("/api/v1/assets/{asset}/inventories"), &admin)

@@ -91,11 +91,13 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
                 NotFound
             }
         }
-        "create_asset" | "transition_finding" | "bulk_products" => match rel {
-            Own if writer => Allow,
-            Own | Nco | Supervising => Forbidden,
-            _ => NotFound,
-        },
+        "create_asset" | "transition_finding" | "bulk_products" | "transition_findings" => {
+            match rel {
+                Own if writer => Allow,
+                Own | Nco | Supervising => Forbidden,
+                _ => NotFound,
+            }
+        }
         "get_inventory" => {
             if rel == Own {
                 Allow
@@ -120,7 +122,7 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
 }
 
 /// A body that passes validation, so only authorisation can refuse it.
-fn body(operation: &str) -> RequestBody {
+fn body(operation: &str, finding: i64) -> RequestBody {
     match operation {
         "login" => {
             RequestBody::Json(json!({ "email": "nobody@example.jp", "password": "wrong password" }))
@@ -144,6 +146,9 @@ fn body(operation: &str) -> RequestBody {
             .into_bytes(),
         ),
         "transition_finding" => RequestBody::Json(json!({ "to": "in_triage", "note": "matrix" })),
+        "transition_findings" => RequestBody::Json(
+            json!({ "transitions": [{ "finding_id": finding, "to": "in_triage", "note": "matrix" }] }),
+        ),
         "import_feeds" => RequestBody::Raw(b"not a feed".to_vec()),
         _ => RequestBody::None,
     }
@@ -238,7 +243,8 @@ async fn every_route_every_role_every_relation(app: &App) {
     let mut checked = 0;
     let mut failures = Vec::new();
     for (route, _) in yata_server::api::routes(&yata_server::ServiceConfig::default()) {
-        if (route.path.contains("{finding}") || route.operation == "export_vex")
+        if (route.path.contains("{finding}")
+            || matches!(route.operation, "export_vex" | "transition_findings"))
             && finding.is_none()
         {
             continue; // Without the shared data there are no findings (outside CI only).
@@ -262,7 +268,7 @@ async fn every_route_every_role_every_relation(app: &App) {
                     route.method.clone(),
                     &path,
                     token.as_deref(),
-                    body(route.operation),
+                    body(route.operation, finding.unwrap_or(0)),
                 )
                 .await;
             let got = r.status;

@@ -286,6 +286,13 @@ pub trait Store: Send + Sync + fmt::Debug {
         id: FindingId,
         t: &'a Transition,
     ) -> Fut<'a, ()>;
+    /// Applies every move in one transaction: all, or (on the first
+    /// `Conflict` or `NotFound`) none.
+    fn transition_findings<'a>(
+        &'a self,
+        actor: &'a Actor,
+        moves: &'a [(FindingId, Transition)],
+    ) -> Fut<'a, ()>;
     /// The finding's transitions, oldest first.
     fn finding_history(&self, id: FindingId) -> Fut<'_, Vec<FindingTransition>>;
     /// Reopens every accepted risk whose expiry is at or before `now`;

@@ -211,6 +211,46 @@ impl Write {
         Ok((InventoryId(inventory), update))
     }
 
+    /// Applies `t` to finding `id` if it is still in `t.from`, recording
+    /// and auditing it.
+    async fn transition_finding(&mut self, id: FindingId, t: &Transition) -> Result<(), Error> {
+        let changed = sqlx::query(
+            "UPDATE findings SET state = $1, state_changed_at = $2, justification = $3, \
+             risk_accepted_until = $4 WHERE id = $5 AND state = $6",
+        )
+        .bind(t.to.as_str())
+        .bind(self.at)
+        .bind(t.justification.as_deref())
+        .bind(t.risk_accepted_until.map(|t| t.as_microsecond()))
+        .bind(id.0)
+        .bind(t.from.as_str())
+        .execute(&mut *self.tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            let state: Option<String> =
+                sqlx::query_scalar("SELECT state FROM findings WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+            return Err(match state {
+                None => Error::NotFound("finding"),
+                Some(s) => Error::Conflict(format!("finding {id} is {s}, not {}", t.from.as_str())),
+            });
+        }
+        self.transition(id.0, t.from, t.to, t.justification.as_deref(), &t.note)
+            .await?;
+        self.audit(
+            "finding.transition",
+            &format!("finding:{id}"),
+            json!({"from": t.from.as_str(), "to": t.to.as_str(),
+                   "justification": t.justification, "note": t.note,
+                   "risk_accepted_until": t.risk_accepted_until.map(|t| t.to_string())}),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Inserts an organisation with its sectors and audits it.
     async fn create_organization(&mut self, new: &NewOrganization) -> Result<OrgId, Error> {
         let id: i64 = sqlx::query_scalar(
@@ -1057,42 +1097,21 @@ impl Store for SqlStore {
     ) -> Fut<'a, ()> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let changed = sqlx::query(
-                "UPDATE findings SET state = $1, state_changed_at = $2, justification = $3, \
-                 risk_accepted_until = $4 WHERE id = $5 AND state = $6",
-            )
-            .bind(t.to.as_str())
-            .bind(w.at)
-            .bind(t.justification.as_deref())
-            .bind(t.risk_accepted_until.map(|t| t.as_microsecond()))
-            .bind(id.0)
-            .bind(t.from.as_str())
-            .execute(&mut *w.tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                let state: Option<String> =
-                    sqlx::query_scalar("SELECT state FROM findings WHERE id = $1")
-                        .bind(id.0)
-                        .fetch_optional(&mut *w.tx)
-                        .await?;
-                return Err(match state {
-                    None => Error::NotFound("finding"),
-                    Some(s) => {
-                        Error::Conflict(format!("finding {id} is {s}, not {}", t.from.as_str()))
-                    }
-                });
+            w.transition_finding(id, t).await?;
+            w.commit().await
+        })
+    }
+
+    fn transition_findings<'a>(
+        &'a self,
+        actor: &'a Actor,
+        moves: &'a [(FindingId, Transition)],
+    ) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            for (id, t) in moves {
+                w.transition_finding(*id, t).await?;
             }
-            w.transition(id.0, t.from, t.to, t.justification.as_deref(), &t.note)
-                .await?;
-            w.audit(
-                "finding.transition",
-                &format!("finding:{id}"),
-                json!({"from": t.from.as_str(), "to": t.to.as_str(),
-                       "justification": t.justification, "note": t.note,
-                       "risk_accepted_until": t.risk_accepted_until.map(|t| t.to_string())}),
-            )
-            .await?;
             w.commit().await
         })
     }

@@ -146,6 +146,7 @@ both!(
     feed_snapshots_keep_history,
     new_writes_keep_one_chain,
     bulk_assets_are_one_transaction,
+    batch_transitions_are_all_or_nothing,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1624,4 +1625,62 @@ async fn bulk_assets_are_one_transaction(db: &TestDb) {
         "ticketing, gw-1, gw-2"
     );
     assert_eq!(db.audit_len().await, written);
+}
+
+async fn batch_transitions_are_all_or_nothing(db: &TestDb) {
+    let (o, a) = setup_asset(db).await;
+    db.store
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "batch"),
+            &[
+                seen("CVE-2024-1", "pkg:npm/a@1"),
+                seen("CVE-2024-2", "pkg:npm/b@1"),
+            ],
+        )
+        .await
+        .unwrap();
+    let f1 = finding_by(db, o, "CVE-2024-1").await.id;
+    let f2 = finding_by(db, o, "CVE-2024-2").await.id;
+    let triage = |from| Transition {
+        from,
+        to: FindingState::InTriage,
+        justification: None,
+        note: "batch".into(),
+        risk_accepted_until: None,
+    };
+    let before = db.audit_len().await;
+    // The second move names a state the finding is not in: neither applies.
+    let err = db
+        .store
+        .transition_findings(
+            &ADMIN,
+            &[
+                (f1, triage(FindingState::Open)),
+                (f2, triage(FindingState::Fixed)),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    assert_eq!(
+        finding_by(db, o, "CVE-2024-1").await.state,
+        FindingState::Open
+    );
+    assert_eq!(db.audit_len().await, before);
+    db.store
+        .transition_findings(
+            &ADMIN,
+            &[
+                (f1, triage(FindingState::Open)),
+                (f2, triage(FindingState::Open)),
+            ],
+        )
+        .await
+        .unwrap();
+    for v in ["CVE-2024-1", "CVE-2024-2"] {
+        assert_eq!(finding_by(db, o, v).await.state, FindingState::InTriage);
+    }
+    assert_eq!(db.audit_len().await, before + 2);
+    assert_eq!(db.store.finding_history(f2).await.unwrap().len(), 1);
 }

@@ -141,6 +141,81 @@ pub fn allowed(from: FindingState, to: FindingState) -> bool {
     }
 }
 
+/// The move `body` asks of a finding now in `from`, checked: the
+/// workflow allows it, a note is given, `not_affected` has a VEX
+/// justification and `risk_accepted` a future expiry. Messages start with
+/// `prefix` (`transitions[2].`) and the field.
+fn checked(
+    prefix: &str,
+    from: FindingState,
+    body: &TransitionBody,
+) -> Result<Transition, AppError> {
+    let bad =
+        |field: &str, message: String| AppError::BadRequest(format!("{prefix}{field}: {message}"));
+    let to: FindingState = body
+        .to
+        .parse()
+        .map_err(|e: yata_store::UnknownValue| bad("to", e.to_string()))?;
+    if !allowed(from, to) {
+        return Err(AppError::Conflict(format!(
+            "{prefix}to: a finding cannot move from {from} to {to}"
+        )));
+    }
+    let note = body.note.trim();
+    if note.is_empty() || note.chars().count() > 4000 {
+        return Err(bad("note", "must be 1 to 4000 characters".into()));
+    }
+    let justification = match (to, body.justification.as_deref()) {
+        (FindingState::NotAffected, Some(j)) => {
+            let kind = yata_vex::JustificationKind::from_openvex(j)
+                .or_else(|| yata_vex::JustificationKind::from_cyclonedx(j))
+                .ok_or_else(|| {
+                    bad(
+                        "justification",
+                        format!(
+                            "{j:?} is not a VEX justification (one of {})",
+                            yata_vex::JustificationKind::ALL
+                                .iter()
+                                .map(|k| k.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                })?;
+            Some(kind.as_str().to_owned())
+        }
+        (FindingState::NotAffected, None) => {
+            return Err(bad(
+                "justification",
+                "required to mark a finding not_affected".into(),
+            ));
+        }
+        (_, Some(_)) => return Err(bad("justification", "only for not_affected".into())),
+        (_, None) => None,
+    };
+    let risk_accepted_until = match (to, body.expires_at.as_deref()) {
+        (FindingState::RiskAccepted, Some(e)) => {
+            let t: Timestamp = e.parse().map_err(|e| bad("expires_at", format!("{e}")))?;
+            if t <= Timestamp::now() {
+                return Err(bad("expires_at", "must be in the future".into()));
+            }
+            Some(t)
+        }
+        (FindingState::RiskAccepted, None) => {
+            return Err(bad("expires_at", "required to accept a risk".into()));
+        }
+        (_, Some(_)) => return Err(bad("expires_at", "only for risk_accepted".into())),
+        (_, None) => None,
+    };
+    Ok(Transition {
+        from,
+        to,
+        justification,
+        note: note.to_owned(),
+        risk_accepted_until,
+    })
+}
+
 pub async fn transition(
     State(state): State<AppState>,
     p: Principal,
@@ -148,84 +223,10 @@ pub async fn transition(
     Json(body): Json<TransitionBody>,
 ) -> Result<Response, AppError> {
     let (finding, _) = visibility::finding(&state, &p, FindingId(id), Access::Write).await?;
-    let to: FindingState = parse_enum("to", &body.to)?;
-    if !allowed(finding.state, to) {
-        return Err(AppError::Conflict(format!(
-            "a finding cannot move from {} to {to}",
-            finding.state
-        )));
-    }
-    let note = body.note.trim();
-    if note.is_empty() || note.chars().count() > 4000 {
-        return Err(AppError::BadRequest(
-            "note: must be 1 to 4000 characters".into(),
-        ));
-    }
-    let justification = match (to, body.justification.as_deref()) {
-        (FindingState::NotAffected, Some(j)) => {
-            let kind = yata_vex::JustificationKind::from_openvex(j)
-                .or_else(|| yata_vex::JustificationKind::from_cyclonedx(j))
-                .ok_or_else(|| {
-                    AppError::BadRequest(format!(
-                        "justification: {j:?} is not a VEX justification (one of {})",
-                        yata_vex::JustificationKind::ALL
-                            .iter()
-                            .map(|k| k.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?;
-            Some(kind.as_str().to_owned())
-        }
-        (FindingState::NotAffected, None) => {
-            return Err(AppError::BadRequest(
-                "justification: required to mark a finding not_affected".into(),
-            ));
-        }
-        (_, Some(_)) => {
-            return Err(AppError::BadRequest(
-                "justification: only for not_affected".into(),
-            ));
-        }
-        (_, None) => None,
-    };
-    let expires = match (to, body.expires_at.as_deref()) {
-        (FindingState::RiskAccepted, Some(e)) => {
-            let t: Timestamp = e
-                .parse()
-                .map_err(|e| AppError::BadRequest(format!("expires_at: {e}")))?;
-            if t <= Timestamp::now() {
-                return Err(AppError::BadRequest(
-                    "expires_at: must be in the future".into(),
-                ));
-            }
-            Some(t)
-        }
-        (FindingState::RiskAccepted, None) => {
-            return Err(AppError::BadRequest(
-                "expires_at: required to accept a risk".into(),
-            ));
-        }
-        (_, Some(_)) => {
-            return Err(AppError::BadRequest(
-                "expires_at: only for risk_accepted".into(),
-            ));
-        }
-        (_, None) => None,
-    };
+    let t = checked("", finding.state, &body)?;
     state
         .store()
-        .transition_finding(
-            &p.actor,
-            finding.id,
-            &Transition {
-                from: finding.state,
-                to,
-                justification,
-                note: note.to_owned(),
-                risk_accepted_until: expires,
-            },
-        )
+        .transition_finding(&p.actor, finding.id, &t)
         .await?;
     let updated = state
         .store()
@@ -235,4 +236,52 @@ pub async fn transition(
     let mut out = String::new();
     write_finding(&mut out, &updated);
     Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
+}
+
+/// One move of a batch (unknown fields are refused by `TransitionBody`).
+#[derive(Debug, Deserialize)]
+pub struct BatchItem {
+    finding_id: i64,
+    #[serde(flatten)]
+    body: TransitionBody,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchBody {
+    transitions: Vec<BatchItem>,
+}
+
+/// Most moves one batch may carry.
+const MAX_BATCH: usize = 10_000;
+
+/// Moves many findings in one transaction: all, or none.
+pub async fn transition_batch(
+    State(state): State<AppState>,
+    p: Principal,
+    Json(body): Json<BatchBody>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    if body.transitions.is_empty() || body.transitions.len() > MAX_BATCH {
+        return Err(AppError::BadRequest(format!(
+            "transitions: 1 to {MAX_BATCH} moves"
+        )));
+    }
+    let mut moves = Vec::with_capacity(body.transitions.len());
+    let mut seen = std::collections::HashSet::new();
+    for (i, item) in body.transitions.iter().enumerate() {
+        if !seen.insert(item.finding_id) {
+            return Err(AppError::BadRequest(format!(
+                "transitions[{i}].finding_id: finding {} appears twice",
+                item.finding_id
+            )));
+        }
+        let (finding, _) =
+            visibility::finding(&state, &p, FindingId(item.finding_id), Access::Write).await?;
+        moves.push((
+            finding.id,
+            checked(&format!("transitions[{i}]."), finding.state, &item.body)?,
+        ));
+    }
+    state.store().transition_findings(&p.actor, &moves).await?;
+    Ok(Json(json!({ "applied": moves.len() })))
 }

@@ -456,6 +456,19 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
         ),
         (
             route(
+                Method::POST,
+                "/api/v1/findings/transitions",
+                "transition_findings",
+                "Moves many findings in one transaction: all or none.",
+                Required,
+                Json("TransitionBatch"),
+                200,
+                &[],
+            ),
+            post(findings::transition_batch).layer(upload),
+        ),
+        (
+            route(
                 Method::GET,
                 "/api/v1/organizations/{org}/vex",
                 "export_vex",
