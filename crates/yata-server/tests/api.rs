@@ -268,7 +268,12 @@ async fn upload_gives_explained_findings_and_the_workflow_records_decisions(app:
         .collect();
     assert_eq!(
         moves,
-        [("open", "in_triage"), ("in_triage", "open"), ("open", "fixed"), ("fixed", "open")]
+        [
+            ("open", "in_triage"),
+            ("in_triage", "open"),
+            ("open", "fixed"),
+            ("fixed", "open")
+        ]
     );
 
     let hist = app
@@ -1066,3 +1071,97 @@ async fn the_openapi_document_lists_every_route() {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
     }
 }
+
+/// Hostile input on every route: malformed bodies, wrong types, deep
+/// nesting, junk query strings and path parameters. Every answer is a
+/// client error in the one error shape, never a 500 and never a hang.
+async fn hostile_input_is_a_client_error_on_every_route(app: &App) {
+    let org = app.create_org("Target", "operator", &["ict"]).await;
+    let admin = app.issue_token(org, "admin").await;
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let bodies: Vec<Vec<u8>> = vec![
+        b"{".to_vec(),
+        b"\xff\xfe\x00garbage".to_vec(),
+        b"[1,2,3]".to_vec(),
+        br#"{"name": 5, "kind": [], "sectors": "x", "to": null, "transitions": "x"}"#.to_vec(),
+        deep.into_bytes(),
+        br#"{"bomFormat":"CycloneDX","specVersion":"9.9","components":{}}"#.to_vec(),
+        b"YATASNAP\x01\x00\x00\x00truncated".to_vec(),
+        b"PK\x03\x04not really a zip".to_vec(),
+    ];
+    let routes = yata_server::api::routes(&yata_server::ServiceConfig::default());
+    let mut checked = 0;
+    for (route, _) in &routes {
+        for param in [
+            "0",
+            "-1",
+            "99999999999999999999",
+            "abc",
+            "%00",
+            "1%20OR%201=1",
+        ] {
+            let path = route
+                .path
+                .replace("{org}", param)
+                .replace("{asset}", param)
+                .replace("{finding}", param)
+                .replace("{token}", param)
+                .replace("{secret}", param);
+            for query in [
+                "",
+                "?state=nonsense&asset=x&format=%ff&after=-5&limit=abc&wait=maybe",
+            ] {
+                for (i, body) in bodies.iter().enumerate() {
+                    if route.method == Method::GET && i > 0 {
+                        break;
+                    }
+                    let uri = format!("{path}{query}");
+                    let Ok(req) = Request::builder()
+                        .method(route.method.clone())
+                        .uri(&uri)
+                        .header(header::AUTHORIZATION, format!("Bearer {}", app.nco))
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .body(axum::body::Body::from(body.clone()))
+                    else {
+                        continue; // Not even a URI: never reaches the server.
+                    };
+                    let r = app.request(req).await;
+                    assert!(
+                        !r.status.is_server_error(),
+                        "{} {uri} body #{i}: {} {}",
+                        route.method,
+                        r.status,
+                        String::from_utf8_lossy(&r.body)
+                    );
+                    if r.status.is_client_error() {
+                        let v: Value = serde_json::from_slice(&r.body).unwrap_or_else(|_| {
+                            panic!(
+                                "{} {uri}: not the error shape: {:?}",
+                                route.method,
+                                String::from_utf8_lossy(&r.body)
+                            )
+                        });
+                        assert!(
+                            v["error"]["code"].is_string() && v["error"]["request_id"].is_string(),
+                            "{v}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+    // The organisation's own routes with the organisation's admin too.
+    let r = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/organizations/{org}/assets"),
+            Some(&admin),
+            RequestBody::Raw(b"{".to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.json()["error"]["code"], "method_not_allowed");
+}
+both!(hostile_input_is_a_client_error_on_every_route);
