@@ -11,7 +11,9 @@
 //!
 //! Each on SQLite, and on PostgreSQL when `YATA_TEST_PG_URL` names a server
 //! (`scripts/pg-test.sh cargo bench -p yata-server --bench api`).
-//! `YATA_BENCH_COMPONENTS` and `YATA_BENCH_FINDINGS` scale the sizes.
+//! `YATA_BENCH_COMPONENTS` and `YATA_BENCH_FINDINGS` scale the sizes;
+//! `YATA_BENCH_GO_EVERY` sets how many components are advised Go modules;
+//! `YATA_BENCH_ONLY=upload` stops after the upload.
 
 use std::process::Command;
 use std::time::Instant;
@@ -47,14 +49,16 @@ fn knowledge() -> (Knowledge, Catalogue) {
     (Knowledge::new(db, Some("bench".into())), catalogue)
 }
 
-/// `n` components: one in ten a Go module at a version the advisories
-/// mention (many affected), the rest npm packages no advisory names.
+/// `n` components: one in `go_every` (`YATA_BENCH_GO_EVERY`, default 10;
+/// 0: none) a Go module at a version the advisories mention (many
+/// affected), the rest npm packages no advisory names.
 fn sbom(n: usize, catalogue: &Catalogue) -> Vec<u8> {
+    let go_every = env_usize("YATA_BENCH_GO_EVERY", 10);
     let go = catalogue.installs();
     let mut rng = SplitMix64::new(7);
     let components: Vec<Value> = (0..n)
         .map(|i| {
-            let purl = if i % 10 == 0 && !go.is_empty() {
+            let purl = if go_every > 0 && i % go_every == 0 && !go.is_empty() {
                 let p = &go[rng.below(go.len() as u64) as usize];
                 format!(
                     "pkg:golang/{}@{}",
@@ -180,6 +184,12 @@ async fn run(
         reply["findings"]["opened"],
         components as f64 / secs
     );
+
+    if std::env::var("YATA_BENCH_ONLY").is_ok_and(|v| v == "upload") {
+        state.store().close().await.unwrap();
+        db.finish().await;
+        return;
+    }
 
     // 2. Listing an organisation's 100k findings.
     let listed = s

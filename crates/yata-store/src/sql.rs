@@ -1063,17 +1063,32 @@ impl Store for SqlStore {
 
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>> {
         Box::pin(async move {
+            // Only the conditions asked for, so the planner can use the
+            // asset and state indexes (`$2 IS NULL OR …` defeats them:
+            // measured, a 50-finding asset listing scanned the organisation's
+            // 150,000 findings on SQLite).
+            let mut conditions = String::from("org_id = $1");
+            let mut n = 1;
+            if filter.asset.is_some() {
+                n += 1;
+                conditions.push_str(&format!(" AND asset_id = ${n}"));
+            }
+            if filter.state.is_some() {
+                n += 1;
+                conditions.push_str(&format!(" AND state = ${n}"));
+            }
             let sql = format!(
-                "SELECT {FINDING_COLUMNS} FROM findings WHERE org_id = $1 \
-                 AND ($2 IS NULL OR asset_id = $2) AND ($3 IS NULL OR state = $3) \
+                "SELECT {FINDING_COLUMNS} FROM findings WHERE {conditions} \
                  ORDER BY deadline IS NULL, deadline, id"
             );
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .bind(filter.org.0)
-                .bind(filter.asset.map(|a| a.0))
-                .bind(filter.state.map(FindingState::as_str))
-                .fetch_all(&self.pool)
-                .await?;
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(filter.org.0);
+            if let Some(asset) = filter.asset {
+                query = query.bind(asset.0);
+            }
+            if let Some(state) = filter.state {
+                query = query.bind(state.as_str());
+            }
+            let rows = query.fetch_all(&self.pool).await?;
             rows.iter().map(finding_from).collect()
         })
     }
