@@ -138,7 +138,7 @@ async fn token_principal(state: &AppState, secret: &str) -> Result<Principal, Ap
             return Err(AppError::Unauthenticated);
         }
     }
-    let org = store
+    let org = state
         .organization(token.org)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -184,7 +184,7 @@ async fn session_principal(
         .find(|m| m.org == session.org)
         .map(|m| m.role)
         .ok_or(AppError::Unauthenticated)?;
-    let org = store
+    let org = state
         .organization(session.org)
         .await?
         .ok_or(AppError::Unauthenticated)?;

@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use yata_knowledge::AdvisoryDb;
 use yata_match::MatchIndex;
 use yata_priority::Policy;
-use yata_store::Store;
+use yata_store::{OrgId, Organization, Store};
 
 use crate::auth::LoginLimiter;
 use crate::metrics::Metrics;
@@ -70,6 +70,10 @@ struct Inner {
     ready: AtomicBool,
     /// One feed import or re-evaluation at a time.
     evaluation: tokio::sync::Mutex<()>,
+    /// Organisations by id. Sound because the store has no operation that
+    /// changes an organisation once created; one that does must clear it
+    /// (and tell the other replicas).
+    organizations: RwLock<std::collections::HashMap<OrgId, Organization>>,
 }
 
 impl AppState {
@@ -83,6 +87,7 @@ impl AppState {
             login_limiter: LoginLimiter::default(),
             ready: AtomicBool::new(false),
             evaluation: tokio::sync::Mutex::new(()),
+            organizations: RwLock::new(Default::default()),
         }))
     }
 
@@ -105,6 +110,25 @@ impl AppState {
             Ok(mut slot) => *slot = k,
             Err(poisoned) => *poisoned.into_inner() = k,
         }
+    }
+
+    /// The organisation `id` (cached: every authenticated request needs
+    /// its caller's).
+    pub async fn organization(&self, id: OrgId) -> Result<Option<Organization>, yata_store::Error> {
+        if let Some(o) = self
+            .0
+            .organizations
+            .read()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+        {
+            return Ok(Some(o));
+        }
+        let found = self.store().organization(id).await?;
+        if let (Some(o), Ok(mut m)) = (&found, self.0.organizations.write()) {
+            m.insert(id, o.clone());
+        }
+        Ok(found)
     }
 
     pub fn policy(&self) -> &Policy {

@@ -131,11 +131,7 @@ pub async fn organization(
     let org = if id == p.org.id {
         p.org.clone()
     } else {
-        state
-            .store()
-            .organization(id)
-            .await?
-            .ok_or(AppError::NotFound)?
+        state.organization(id).await?.ok_or(AppError::NotFound)?
     };
     check(p, &org, object, access)?;
     Ok(org)
