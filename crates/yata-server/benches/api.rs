@@ -214,6 +214,7 @@ async fn run(
             deadline: Some(
                 Timestamp::now() + jiff::SignedDuration::from_hours(24 * (i % 60) as i64),
             ),
+            kev: i % 50 == 0,
             explanation: explanation.to_string(),
         })
         .collect();

@@ -120,6 +120,7 @@ pub fn observations(
         out.push(Observation {
             decision: Some(item.assessment.decisions.bod_26_04.as_str().to_owned()),
             deadline,
+            kev: item.assessment.kev,
             explanation: report::finding_json(item, inventory).to_string(),
             vuln_id,
             subject,

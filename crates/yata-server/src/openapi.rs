@@ -128,7 +128,7 @@ pub fn document() -> Value {
             .split('/')
             .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
             .map(|name| {
-                let schema = if name == "secret" {
+                let schema = if matches!(name, "secret" | "sector" | "id") {
                     json!({ "type": "string" })
                 } else {
                     json!({ "type": "integer" })

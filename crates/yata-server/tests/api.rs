@@ -720,6 +720,121 @@ async fn an_asset_register_becomes_product_assets_in_one_go(app: &App) {
 }
 both!(an_asset_register_becomes_product_assets_in_one_go);
 
+async fn views_roll_up_and_exposure_follows_visibility(app: &App) {
+    if !app.load_rustsec().await {
+        return;
+    }
+    let bank = app.create_org("Bank", "operator", &["finance"]).await;
+    let rail = app.create_org("Rail", "operator", &["railways"]).await;
+    let fsa = app.create_org("FSA", "ministry", &["finance"]).await;
+    let vendor = app.create_org("Vendor", "vendor", &[]).await;
+    let (b, r, f, v) = (
+        app.issue_token(bank, "admin").await,
+        app.issue_token(rail, "admin").await,
+        app.issue_token(fsa, "viewer").await,
+        app.issue_token(vendor, "viewer").await,
+    );
+    for (org, token) in [(bank, &b), (rail, &r)] {
+        let asset = app.create_software(org, token, "core").await;
+        assert_eq!(
+            app.upload_lock(asset, token, VULNERABLE_LOCK).await.status,
+            StatusCode::OK
+        );
+    }
+    let sum = app
+        .get(&format!("/api/v1/organizations/{bank}/summary"), &b)
+        .await
+        .json();
+    let open = sum["summary"]["by_state"]["open"].as_u64().unwrap();
+    assert!(open >= 4, "{sum}");
+    let by_decision: u64 = sum["summary"]["open_by_decision"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_decision, open);
+    let trend = sum["summary"]["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 12);
+    assert_eq!(trend[11]["opened"].as_u64(), Some(open), "this week's");
+
+    // The finance sector: its ministry and the NCO; not the railway.
+    let sector = app.get("/api/v1/sectors/finance/summary", &f).await;
+    assert_eq!(sector.status, StatusCode::OK);
+    let names: Vec<String> = sector.json()["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["Bank"]);
+    assert_eq!(
+        app.get("/api/v1/sectors/railways/summary", &f).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/sectors/finance/summary", &r).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/sectors/atlantis/summary", &app.nco)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let nation = app.get("/api/v1/summary", &app.nco).await.json();
+    let nation_open = nation["summary"]["by_state"]["open"].as_u64().unwrap();
+    assert_eq!(nation_open, 2 * open, "both organisations, one lock each");
+    assert_eq!(nation["organizations"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        app.get("/api/v1/summary", &f).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Exposure, by an alias.
+    let path = "/api/v1/vulnerabilities/RUSTSEC-2021-0003/exposure";
+    let nco = app.get(path, &app.nco).await.json();
+    assert_eq!(nco["vulnerability"], "CVE-2021-25900");
+    assert_eq!(nco["organizations"], 2);
+    let sectors: Vec<&str> = nco["sectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["sector"].as_str().unwrap())
+        .collect();
+    assert_eq!(sectors, ["finance", "railways"]);
+    let row = &nco["sectors"][0]["exposed"][0];
+    assert_eq!(row["name"], "Bank");
+    assert_eq!(row["assets"][0]["state"], "open");
+    assert!(row["assets"][0]["deadline"].is_string());
+    let ministry = app.get(path, &f).await.json();
+    assert_eq!(ministry["organizations"], 1);
+    assert_eq!(ministry["sectors"].as_array().unwrap().len(), 1);
+    let counts = app.get(path, &v).await.json();
+    assert_eq!(counts["organizations"], "<5");
+    assert_eq!(counts["sectors"][0]["assets"], "<5");
+    assert!(
+        counts["sectors"][0].get("exposed").is_none(),
+        "never identities"
+    );
+    assert!(!String::from_utf8_lossy(&app.get(path, &v).await.body).contains("Bank"));
+    assert_eq!(app.get(path, &b).await.status, StatusCode::NOT_FOUND);
+    // A decision that the bank is not affected takes it off the list.
+    let list = app
+        .get(&format!("/api/v1/organizations/{bank}/findings"), &b)
+        .await
+        .json();
+    let id = with_alias(&list, "RUSTSEC-2021-0003").unwrap()["finding_id"]
+        .as_i64()
+        .unwrap();
+    let t = app
+        .post(&format!("/api/v1/findings/{id}/transitions"), &b, json!({ "to": "not_affected", "justification": "component_not_present", "note": "feature off" }))
+        .await;
+    assert_eq!(t.status, StatusCode::OK);
+    assert_eq!(app.get(path, &app.nco).await.json()["organizations"], 1);
+}
+both!(views_roll_up_and_exposure_follows_visibility);
+
 async fn errors_share_one_shape(app: &App) {
     let r = app
         .send(

@@ -117,6 +117,35 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
                 NotFound
             }
         }
+        "organization_summary" => {
+            if sees_status {
+                Allow
+            } else {
+                NotFound
+            }
+        }
+        // The target's sector (finance): the NCO and its ministry.
+        "sector_summary" => {
+            if matches!(rel, Nco | Supervising) {
+                Allow
+            } else {
+                NotFound
+            }
+        }
+        "nation_summary" => {
+            if rel == Nco {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        "exposure" => {
+            if matches!(rel, Nco | Supervising | OtherMinistry | Vendor) {
+                Allow
+            } else {
+                NotFound
+            }
+        }
         other => panic!("route {other} has no row in the authorisation matrix: add one"),
     }
 }
@@ -255,7 +284,9 @@ async fn every_route_every_role_every_relation(app: &App) {
             .replace("{asset}", &asset.to_string())
             .replace("{finding}", &finding.unwrap_or(0).to_string())
             .replace("{token}", &spare.to_string())
-            .replace("{secret}", &"0".repeat(64));
+            .replace("{secret}", &"0".repeat(64))
+            .replace("{sector}", "finance")
+            .replace("{id}", "RUSTSEC-2021-0003");
         let path = if route.operation == "put_inventory" {
             format!("{path}?name=Cargo.lock")
         } else {

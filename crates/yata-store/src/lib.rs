@@ -278,6 +278,17 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Ordered by deadline (none last), then id.
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>>;
     fn finding(&self, id: FindingId) -> Fut<'_, Option<Finding>>;
+    /// Every finding, in any organisation, of any of the vulnerability
+    /// ids (a vulnerability's aliases), by organisation, asset and id.
+    fn findings_of_vulnerabilities<'a>(&'a self, ids: &'a [String]) -> Fut<'a, Vec<Finding>>;
+    /// Findings figures of each of `orgs` at `now` (trend: the last
+    /// `weeks` weeks), in organisation order.
+    fn finding_summaries<'a>(
+        &'a self,
+        orgs: &'a [OrgId],
+        now: Timestamp,
+        weeks: u32,
+    ) -> Fut<'a, Vec<OrgSummary>>;
     /// Applies `t` if the finding is still in `t.from` (`Conflict`
     /// otherwise), recording who, when and why.
     fn transition_finding<'a>(

@@ -361,6 +361,8 @@ pub struct Observation {
     pub subject: String,
     pub decision: Option<String>,
     pub deadline: Option<Timestamp>,
+    /// The vulnerability is in CISA's KEV catalogue.
+    pub kev: bool,
     /// JSON: why it matched and how it was prioritised.
     pub explanation: String,
 }
@@ -395,6 +397,8 @@ pub struct Finding {
     pub deadline: Option<Timestamp>,
     pub justification: Option<String>,
     pub risk_accepted_until: Option<Timestamp>,
+    /// The vulnerability is in CISA's KEV catalogue (as last observed).
+    pub kev: bool,
     pub explanation: String,
 }
 
@@ -491,4 +495,59 @@ pub struct AuditEntry {
 pub struct BrokenAt {
     pub seq: u64,
     pub reason: String,
+}
+
+/// Findings figures of one organisation at one moment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrgSummary {
+    pub org: Option<OrgId>,
+    /// Every finding by state.
+    pub by_state: std::collections::BTreeMap<String, u64>,
+    /// Open and in-triage findings by decision (`none` when undecided).
+    pub open_by_decision: std::collections::BTreeMap<String, u64>,
+    /// Open or in triage past their deadline.
+    pub overdue: u64,
+    /// Open or in triage, deadline within the next seven days.
+    pub due_within_7_days: u64,
+    /// Open or in triage and in KEV.
+    pub kev_open: u64,
+    /// Open or in triage, in KEV and past their deadline.
+    pub overdue_kev: u64,
+    /// Findings fixed, and the sum of first seen → fixed, in microseconds
+    /// (mean time to remediate = sum / count).
+    pub fixed: u64,
+    pub remediation_micros: i64,
+    /// Per week (Monday-aligned to the Unix epoch's Thursday: week index =
+    /// microseconds / one week), from the earliest asked: findings first
+    /// seen and findings fixed.
+    pub weeks: std::collections::BTreeMap<i64, (u64, u64)>,
+}
+
+impl OrgSummary {
+    /// Adds `other`'s figures to these.
+    pub fn add(&mut self, other: &OrgSummary) {
+        for (k, v) in &other.by_state {
+            *self.by_state.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &other.open_by_decision {
+            *self.open_by_decision.entry(k.clone()).or_default() += v;
+        }
+        self.overdue += other.overdue;
+        self.due_within_7_days += other.due_within_7_days;
+        self.kev_open += other.kev_open;
+        self.overdue_kev += other.overdue_kev;
+        self.fixed += other.fixed;
+        self.remediation_micros += other.remediation_micros;
+        for (w, (o, f)) in &other.weeks {
+            let e = self.weeks.entry(*w).or_default();
+            e.0 += o;
+            e.1 += f;
+        }
+    }
+
+    /// Mean time from first seen to fixed.
+    pub fn mean_time_to_remediate(&self) -> Option<jiff::SignedDuration> {
+        (self.fixed > 0)
+            .then(|| jiff::SignedDuration::from_micros(self.remediation_micros / self.fixed as i64))
+    }
 }

@@ -153,23 +153,24 @@ async fn insert_new(
     asset: i64,
     new: &[&Observation],
 ) -> Result<(), Error> {
-    // $1 org, $2 asset, $3 now; per row: vuln, subject, decision, deadline, explanation.
+    // $1 org, $2 asset, $3 now; per row: vuln, subject, decision, deadline, kev, explanation.
     const FIXED: usize = 3;
-    const WIDTH: usize = 5;
+    const WIDTH: usize = 6;
     for chunk in new.chunks(rows_per_statement(FIXED, WIDTH)) {
         let values = groups(chunk.len(), FIXED, WIDTH, |sql, p| {
             let _ = write!(
                 sql,
-                "({P}1, {P}2, {P}{p}, {P}{}, {P}3, {P}3, TRUE, 'open', {P}3, {P}{}, {P}{}, {P}{})",
+                "({P}1, {P}2, {P}{p}, {P}{}, {P}3, {P}3, TRUE, 'open', {P}3, {P}{}, {P}{}, {P}{}, {P}{})",
                 p + 1,
                 p + 2,
                 p + 3,
-                p + 4
+                p + 4,
+                p + 5
             );
         });
         let sql = format!(
             "INSERT INTO findings (org_id, asset_id, vuln_id, subject, first_seen, last_seen, \
-             present, state, state_changed_at, decision, deadline, explanation) VALUES {values}"
+             present, state, state_changed_at, decision, deadline, kev, explanation) VALUES {values}"
         );
         let mut q = sqlx::query(AssertSqlSafe(sql))
             .persistent(false)
@@ -182,6 +183,7 @@ async fn insert_new(
                 .bind(o.subject.as_str())
                 .bind(o.decision.as_deref())
                 .bind(o.deadline.map(|t| t.as_microsecond()))
+                .bind(o.kev)
                 .bind(o.explanation.as_str());
         }
         q.execute(&mut *w.tx).await?;
@@ -191,25 +193,26 @@ async fn insert_new(
 
 /// Refreshes findings observed again, reopening the fixed ones.
 async fn refresh(w: &mut Write, again: &[(&Existing, &Observation)]) -> Result<(), Error> {
-    // $1 now; per row: id, decision, deadline, explanation, reopen.
+    // $1 now; per row: id, decision, deadline, explanation, reopen, kev.
     const FIXED: usize = 1;
-    const WIDTH: usize = 5;
+    const WIDTH: usize = 6;
     for chunk in again.chunks(rows_per_statement(FIXED, WIDTH)) {
         let values = groups(chunk.len(), FIXED, WIDTH, |sql, p| {
             let _ = write!(
                 sql,
-                "({P}{p}, {P}{}, {P}{}, {P}{}, {P}{})",
+                "({P}{p}, {P}{}, {P}{}, {P}{}, {P}{}, {P}{})",
                 p + 1,
                 p + 2,
                 p + 3,
-                p + 4
+                p + 4,
+                p + 5
             );
         });
         // VALUES columns are `column1`… in both dialects; SET expressions
         // read the row as it was before the update.
         let sql = format!(
             "UPDATE findings SET last_seen = {P}1, present = TRUE, decision = v.column2, \
-             deadline = v.column3, explanation = v.column4, \
+             deadline = v.column3, explanation = v.column4, kev = v.column6, \
              state = CASE WHEN v.column5 THEN 'open' ELSE findings.state END, \
              state_changed_at = CASE WHEN v.column5 THEN {P}1 \
                                 ELSE findings.state_changed_at END \
@@ -222,7 +225,8 @@ async fn refresh(w: &mut Write, again: &[(&Existing, &Observation)]) -> Result<(
                 .bind(o.decision.as_deref())
                 .bind(o.deadline.map(|t| t.as_microsecond()))
                 .bind(o.explanation.as_str())
-                .bind(e.state == FindingState::Fixed);
+                .bind(e.state == FindingState::Fixed)
+                .bind(o.kev);
         }
         q.execute(&mut *w.tx).await?;
     }

@@ -17,8 +17,8 @@ use crate::{
     Finding, FindingFilter, FindingId, FindingState, FindingTransition, FindingsUpdate, Fut,
     InventoryDocument, InventoryId, InventoryMeta, Job, JobId, Membership, NewAsset,
     NewAssetWithInventory, NewFeedSnapshot, NewInventory, NewJob, NewOrganization, NewSession,
-    NewToken, NewUser, Observation, OrgId, OrgKind, Organization, Role, Sector, Session, SessionId,
-    Store, TokenId, Transition, User, UserId,
+    NewToken, NewUser, Observation, OrgId, OrgKind, OrgSummary, Organization, Role, Sector,
+    Session, SessionId, Store, TokenId, Transition, User, UserId,
 };
 
 /// Findings brought in line with observations (`reconcile.rs`).
@@ -388,7 +388,7 @@ const ASSET_COLUMNS: &str = "id, org_id, name, kind, internet_exposed, criticali
                              vendor, product, version, cpe, created_at";
 const FINDING_COLUMNS: &str = "id, org_id, asset_id, vuln_id, subject, first_seen, last_seen, \
      present, state, state_changed_at, decision, deadline, justification, \
-     risk_accepted_until, explanation";
+     risk_accepted_until, kev, explanation";
 const INVENTORY_COLUMNS: &str =
     "id, asset_id, format, digest, uploaded_at, uploaded_by, components, is_current";
 const TOKEN_COLUMNS: &str = "id, name, org_id, user_id, role, created_at, expires_at, revoked_at";
@@ -482,6 +482,7 @@ fn finding_from(r: &DbRow) -> Result<Finding, Error> {
         deadline: ts_opt(r.try_get("deadline")?)?,
         justification: r.try_get("justification")?,
         risk_accepted_until: ts_opt(r.try_get("risk_accepted_until")?)?,
+        kev: r.try_get("kev")?,
         explanation: r.try_get("explanation")?,
     })
 }
@@ -1101,6 +1102,148 @@ impl Store for SqlStore {
                 .fetch_optional(&self.pool)
                 .await?;
             row.as_ref().map(finding_from).transpose()
+        })
+    }
+
+    fn findings_of_vulnerabilities<'a>(&'a self, ids: &'a [String]) -> Fut<'a, Vec<Finding>> {
+        Box::pin(async move {
+            let mut out = Vec::new();
+            for chunk in ids.chunks(500) {
+                let list = (1..=chunk.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "SELECT {FINDING_COLUMNS} FROM findings WHERE vuln_id IN ({list}) \
+                     ORDER BY org_id, asset_id, id"
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(id.as_str());
+                }
+                for r in q.fetch_all(&self.pool).await? {
+                    out.push(finding_from(&r)?);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn finding_summaries<'a>(
+        &'a self,
+        orgs: &'a [OrgId],
+        now: Timestamp,
+        weeks: u32,
+    ) -> Fut<'a, Vec<OrgSummary>> {
+        Box::pin(async move {
+            const WEEK: i64 = 7 * 24 * 3600 * 1_000_000;
+            let now_us = now.as_microsecond();
+            let since = now_us - i64::from(weeks) * WEEK;
+            let mut by_org: std::collections::BTreeMap<i64, OrgSummary> = orgs
+                .iter()
+                .map(|o| {
+                    (
+                        o.0,
+                        OrgSummary {
+                            org: Some(*o),
+                            ..OrgSummary::default()
+                        },
+                    )
+                })
+                .collect();
+            let open = "state IN ('open', 'in_triage')";
+            for chunk in orgs.chunks(500) {
+                // $1.. the organisations, then the fixed parameters.
+                let n = chunk.len();
+                let list = (1..=n)
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let (a, b) = (n + 1, n + 2);
+                let bind = |sql: String| {
+                    let mut q = sqlx::query(AssertSqlSafe(sql));
+                    for o in chunk {
+                        q = q.bind(o.0);
+                    }
+                    q
+                };
+                let rows = bind(format!(
+                    "SELECT org_id, state, COUNT(*) AS n FROM findings \
+                     WHERE org_id IN ({list}) GROUP BY org_id, state"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                for r in rows {
+                    let e = by_org.entry(r.try_get("org_id")?).or_default();
+                    e.by_state
+                        .insert(r.try_get("state")?, count(r.try_get("n")?));
+                }
+                let rows = bind(format!(
+                    "SELECT org_id, decision, COUNT(*) AS n FROM findings \
+                     WHERE org_id IN ({list}) AND {open} GROUP BY org_id, decision"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                for r in rows {
+                    let e = by_org.entry(r.try_get("org_id")?).or_default();
+                    let d: Option<String> = r.try_get("decision")?;
+                    e.open_by_decision
+                        .insert(d.unwrap_or_else(|| "none".into()), count(r.try_get("n")?));
+                }
+                let rows = bind(format!(
+                    "SELECT org_id, \
+                     CAST(SUM(CASE WHEN deadline < ${a} THEN 1 ELSE 0 END) AS BIGINT) AS overdue, \
+                     CAST(SUM(CASE WHEN deadline >= ${a} AND deadline < ${b} THEN 1 ELSE 0 END) AS BIGINT) AS soon, \
+                     CAST(SUM(CASE WHEN kev THEN 1 ELSE 0 END) AS BIGINT) AS kev, \
+                     CAST(SUM(CASE WHEN kev AND deadline < ${a} THEN 1 ELSE 0 END) AS BIGINT) AS overdue_kev \
+                     FROM findings WHERE org_id IN ({list}) AND {open} GROUP BY org_id"
+                ))
+                .bind(now_us)
+                .bind(now_us + WEEK)
+                .fetch_all(&self.pool)
+                .await?;
+                for r in rows {
+                    let e = by_org.entry(r.try_get("org_id")?).or_default();
+                    e.overdue = count(r.try_get("overdue")?);
+                    e.due_within_7_days = count(r.try_get("soon")?);
+                    e.kev_open = count(r.try_get("kev")?);
+                    e.overdue_kev = count(r.try_get("overdue_kev")?);
+                }
+                let rows = bind(format!(
+                    "SELECT org_id, COUNT(*) AS n, \
+                     CAST(SUM(state_changed_at - first_seen) AS BIGINT) AS total \
+                     FROM findings WHERE org_id IN ({list}) AND state = 'fixed' GROUP BY org_id"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                for r in rows {
+                    let e = by_org.entry(r.try_get("org_id")?).or_default();
+                    e.fixed = count(r.try_get("n")?);
+                    e.remediation_micros = r.try_get::<Option<i64>, _>("total")?.unwrap_or(0);
+                }
+                for (column, fixed) in [("first_seen", false), ("state_changed_at", true)] {
+                    let extra = if fixed { " AND state = 'fixed'" } else { "" };
+                    let rows = bind(format!(
+                        "SELECT org_id, {column} / ${a} AS week, COUNT(*) AS n FROM findings \
+                         WHERE org_id IN ({list}) AND {column} >= ${b}{extra} \
+                         GROUP BY org_id, {column} / ${a}"
+                    ))
+                    .bind(WEEK)
+                    .bind(since)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    for r in rows {
+                        let e = by_org.entry(r.try_get("org_id")?).or_default();
+                        let w = e.weeks.entry(r.try_get("week")?).or_default();
+                        if fixed {
+                            w.1 = count(r.try_get("n")?);
+                        } else {
+                            w.0 = count(r.try_get("n")?);
+                        }
+                    }
+                }
+            }
+            Ok(by_org.into_values().collect())
         })
     }
 

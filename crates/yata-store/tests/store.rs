@@ -147,6 +147,7 @@ both!(
     new_writes_keep_one_chain,
     bulk_assets_are_one_transaction,
     batch_transitions_are_all_or_nothing,
+    summaries_and_exposure_queries,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -190,6 +191,7 @@ fn seen(vuln: &str, subject: &str) -> Observation {
         subject: subject.to_owned(),
         decision: Some("3 days".to_owned()),
         deadline: Some(Timestamp::from_second(1_900_000_000).unwrap()),
+        kev: false,
         explanation: format!("{{\"vuln\":\"{vuln}\"}}"),
     }
 }
@@ -960,6 +962,7 @@ fn numbered(i: u32, round: u32) -> Observation {
         decision: (!i.is_multiple_of(3)).then(|| format!("d{}", (i + round) % 5)),
         deadline: (!i.is_multiple_of(4))
             .then(|| Timestamp::from_second(1_900_000_000 + i64::from(i * 10 + round)).unwrap()),
+        kev: (i + round).is_multiple_of(5),
         explanation: format!("{{\"i\":{i},\"round\":{round}}}"),
     }
 }
@@ -1032,6 +1035,9 @@ async fn large_inventories_reconcile_quickly(db: &TestDb) {
             FindingState::Open
         };
         assert_eq!((f.state, f.present), (state, i >= 5_000), "finding {i}");
+        if f.present {
+            assert_eq!(f.kev, want.kev, "finding {i}: kev written in batch");
+        }
     }
     let f0 = finding_by(db, o, "CVE-2024-0").await;
     let history = s.finding_history(f0.id).await.unwrap();
@@ -1117,6 +1123,7 @@ async fn findings_refresh_without_a_new_inventory(db: &TestDb) {
     let rescored = Observation {
         decision: Some("immediate".into()),
         deadline: Some(Timestamp::from_second(1_800_000_000).unwrap()),
+        kev: true,
         explanation: "{\"rescored\":true}".into(),
         ..seen("CVE-2", "q")
     };
@@ -1152,7 +1159,12 @@ async fn findings_refresh_without_a_new_inventory(db: &TestDb) {
     assert_eq!(finding_by(db, o, "CVE-3").await.state, FindingState::Fixed);
     let f2 = finding_by(db, o, "CVE-2").await;
     assert_eq!(
-        (f2.state, f2.decision, f2.deadline, f2.explanation),
+        (
+            f2.state,
+            f2.decision.clone(),
+            f2.deadline,
+            f2.explanation.clone()
+        ),
         (
             FindingState::Open,
             rescored.decision.clone(),
@@ -1160,6 +1172,7 @@ async fn findings_refresh_without_a_new_inventory(db: &TestDb) {
             rescored.explanation.clone()
         )
     );
+    assert!(f2.kev, "re-scored into KEV");
     assert_eq!(
         finding_by(db, o, "CVE-4").await.explanation,
         new.explanation
@@ -1683,4 +1696,82 @@ async fn batch_transitions_are_all_or_nothing(db: &TestDb) {
     }
     assert_eq!(db.audit_len().await, before + 2);
     assert_eq!(db.store.finding_history(f2).await.unwrap().len(), 1);
+}
+
+async fn summaries_and_exposure_queries(db: &TestDb) {
+    let (o, a) = setup_asset(db).await;
+    let other = db
+        .store
+        .create_organization(&ADMIN, &org("Rail West", OrgKind::Operator, &["railways"]))
+        .await
+        .unwrap();
+    let now = Timestamp::now();
+    let day = SignedDuration::from_hours(24);
+    let obs = |vuln: &str, deadline: Option<Timestamp>, kev: bool| Observation {
+        deadline,
+        kev,
+        ..seen(vuln, "pkg:npm/x@1")
+    };
+    db.store
+        .replace_inventory(
+            &ADMIN,
+            &inventory(a, "sum"),
+            &[
+                obs("CVE-A", Some(now - day), true),
+                obs("CVE-B", Some(now + 3 * day), false),
+                obs("CVE-C", None, false),
+                obs("CVE-D", Some(now - 2 * day), false),
+            ],
+        )
+        .await
+        .unwrap();
+    let c = finding_by(db, o, "CVE-C").await;
+    db.store
+        .transition_finding(
+            &ADMIN,
+            c.id,
+            &Transition {
+                from: FindingState::Open,
+                to: FindingState::Fixed,
+                justification: None,
+                note: "patched".into(),
+                risk_accepted_until: None,
+            },
+        )
+        .await
+        .unwrap();
+    let sums = db
+        .store
+        .finding_summaries(&[o, other], now, 12)
+        .await
+        .unwrap();
+    assert_eq!(sums.len(), 2);
+    let s = &sums[0];
+    assert_eq!(s.org, Some(o));
+    assert_eq!(s.by_state.get("open"), Some(&3));
+    assert_eq!(s.by_state.get("fixed"), Some(&1));
+    assert_eq!(s.open_by_decision.get("3 days"), Some(&3));
+    assert_eq!((s.overdue, s.due_within_7_days), (2, 1));
+    assert_eq!((s.kev_open, s.overdue_kev), (1, 1));
+    assert_eq!(s.fixed, 1);
+    assert!(s.mean_time_to_remediate().is_some_and(|d| !d.is_negative()));
+    let week = now.as_microsecond() / (7 * 24 * 3600 * 1_000_000);
+    assert_eq!(s.weeks.get(&week), Some(&(4, 1)));
+    let empty = &sums[1];
+    assert_eq!(empty.org, Some(other));
+    assert!(empty.by_state.is_empty() && empty.overdue == 0);
+    let mut total = OrgSummary::default();
+    total.add(s);
+    total.add(empty);
+    assert_eq!(total.by_state.get("open"), Some(&3));
+
+    let hits = db
+        .store
+        .findings_of_vulnerabilities(&["CVE-A".into(), "CVE-D".into(), "CVE-Z".into()])
+        .await
+        .unwrap();
+    let mut ids: Vec<&str> = hits.iter().map(|f| f.vuln_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["CVE-A", "CVE-D"]);
+    assert!(hits.iter().any(|f| f.kev));
 }

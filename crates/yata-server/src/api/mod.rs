@@ -17,6 +17,7 @@ pub mod orgs;
 pub mod session;
 pub mod system;
 pub mod vex;
+pub mod views;
 
 /// How a route learns who calls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,6 +483,58 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 ],
             ),
             get(vex::export),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/summary",
+                "organization_summary",
+                "The organisation's findings figures: by state and decision, overdue, due in 7 days, KEV, mean time to remediate, 12-week trend.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(views::organization),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/sectors/{sector}/summary",
+                "sector_summary",
+                "A sector's figures and its organisations, overdue KEV first (the NCO and the sector's ministry).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(views::sector),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/summary",
+                "nation_summary",
+                "The nation's figures by sector and organisation, overdue KEV first (NCO).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(views::nation),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/vulnerabilities/{id}/exposure",
+                "exposure",
+                "Who is exposed to a vulnerability (any alias): organisations and assets by sector for the NCO and ministries (their sectors), counts for vendors (below 5 as \"<5\").",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(views::exposure),
         ),
         (
             route(
