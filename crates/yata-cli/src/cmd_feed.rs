@@ -151,8 +151,31 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
             "bad records found: nothing written (use --keep-going to import the good ones)".into(),
         ));
     }
-    let records = imported.into_iter().flat_map(|i| i.records).collect();
+    let records: Vec<yata_model::Record> = imported.into_iter().flat_map(|i| i.records).collect();
+    // What the servers must look at again: the vulnerabilities these
+    // records name, in the base and (below) in the result.
+    let base_scope = yata_server::reevaluate::Scope::of_records(
+        records.iter(),
+        &[&db],
+        db.records().len() + records.len(),
+    );
     let update = db.update(records);
+    let scope = match base_scope {
+        yata_server::reevaluate::Scope::Vulnerabilities(ids) => {
+            let mut all = std::collections::BTreeSet::new();
+            for id in ids {
+                if let Ok(v) = id.parse::<VulnId>()
+                    && let Some(view) = db.get(&v)
+                {
+                    all.insert(view.id().as_str().to_owned());
+                    all.extend(view.aliases().iter().map(|a| a.as_str().to_owned()));
+                }
+                all.insert(id);
+            }
+            yata_server::reevaluate::Scope::Vulnerabilities(all.into_iter().collect())
+        }
+        all => all,
+    };
     let bytes =
         snapshot::encode(&db, jiff::Timestamp::now()).map_err(|e| Failure::Other(e.into()))?;
     let mut written = Vec::new();
@@ -161,7 +184,7 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
         written.push(out.display().to_string());
     }
     if let Some(url) = &args.db {
-        store_snapshot(url, &db, bytes)?;
+        store_snapshot(url, &db, bytes, &scope)?;
         written.push(format!("{url} (re-evaluation queued)"));
     }
     println!(
@@ -197,7 +220,12 @@ fn stored_base(url: &str) -> Result<AdvisoryDb, Failure> {
 
 /// Stores the snapshot in the platform store and queues the re-evaluation
 /// a running server picks up.
-fn store_snapshot(url: &str, db: &AdvisoryDb, bytes: Vec<u8>) -> Result<(), Failure> {
+fn store_snapshot(
+    url: &str,
+    db: &AdvisoryDb,
+    bytes: Vec<u8>,
+    scope: &yata_server::reevaluate::Scope,
+) -> Result<(), Failure> {
     let other = |e: yata_store::Error| Failure::Other(e.into());
     crate::runtime()?.block_on(async {
         let store = crate::open_store(url).await?;
@@ -222,7 +250,7 @@ fn store_snapshot(url: &str, db: &AdvisoryDb, bytes: Vec<u8>) -> Result<(), Fail
                 &yata_store::Actor::Cli,
                 &yata_store::NewJob {
                     kind: yata_server::api::feeds::REEVALUATE_JOB.into(),
-                    payload: "{}".into(),
+                    payload: scope.to_payload(),
                     run_at: jiff::Timestamp::now(),
                 },
             )

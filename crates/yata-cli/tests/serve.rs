@@ -403,3 +403,50 @@ fn first_start_prints_a_bootstrap_link_and_the_link_works_once() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn feeds_imported_into_the_store_are_what_the_server_runs_on() {
+    let Some(rustsec) = yata_testdata::path("rustsec/advisory-db") else {
+        return;
+    };
+    let db = TestDatabase::sqlite();
+    let token = bootstrap_token(&db.url);
+    let out = yata()
+        .args(["feed", "import"])
+        .arg(&rustsec)
+        .args(["--db", &db.url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-evaluation queued"));
+    let server = Server::start(&db.url);
+    let (status, feeds) = server.json("GET", "/api/v1/feeds", &token, Value::Null);
+    assert_eq!(status, 200);
+    assert!(feeds["vulnerabilities"].as_u64().unwrap() > 500, "{feeds}");
+    // A second import on top of the stored one keeps what is there.
+    let kev = yata_testdata::path("kev/known_exploited_vulnerabilities.json").unwrap();
+    let out = yata()
+        .args(["feed", "import"])
+        .arg(&kev)
+        .args(["--db", &db.url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(server);
+    let server = Server::start(&db.url);
+    let (_, after) = server.json("GET", "/api/v1/feeds", &token, Value::Null);
+    assert!(
+        after["records"].as_u64() > feeds["records"].as_u64(),
+        "{after} vs {feeds}"
+    );
+    server.kill();
+    audit_intact(&db.url);
+}

@@ -223,6 +223,36 @@ impl AdvisoryDb {
 }
 
 /// Orders records by their key, `(source, document, id)`.
+/// What differs between two databases, record by record: the records of
+/// `new` that `old` lacks or holds differently, and the records of `old`
+/// that `new` lacks. A re-evaluation needs to look only at the
+/// vulnerabilities these name.
+pub fn changed_records<'a>(
+    old: &'a AdvisoryDb,
+    new: &'a AdvisoryDb,
+) -> (Vec<&'a Record>, Vec<&'a Record>) {
+    let (mut changed, mut removed) = (Vec::new(), Vec::new());
+    let (mut o, mut n) = (old.records.iter().peekable(), new.records.iter().peekable());
+    loop {
+        match (o.peek(), n.peek()) {
+            (None, None) => break,
+            (Some(_), None) => removed.extend(o.next()),
+            (None, Some(_)) => changed.extend(n.next()),
+            (Some(a), Some(b)) => match key_cmp(a, b) {
+                Ordering::Less => removed.extend(o.next()),
+                Ordering::Greater => changed.extend(n.next()),
+                Ordering::Equal => {
+                    let (a, b) = (o.next(), n.next());
+                    if a != b {
+                        changed.extend(b);
+                    }
+                }
+            },
+        }
+    }
+    (changed, removed)
+}
+
 fn key_cmp(a: &Record, b: &Record) -> Ordering {
     (a.source, &a.document, &a.id).cmp(&(b.source, &b.document, &b.id))
 }

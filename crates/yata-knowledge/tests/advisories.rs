@@ -207,3 +207,34 @@ fn two_documents_on_one_id_are_two_records() {
     assert_eq!(db.len(), 1);
     assert_eq!(db.get(&id("CVE-2021-1")).unwrap().records().count(), 2);
 }
+
+#[test]
+fn changed_records_names_what_differs_and_what_went() {
+    let a = record(SourceKind::Osv, "GHSA-aaaa-bbbb-cccc", &["CVE-2021-1"]);
+    let b = record(SourceKind::Osv, "GHSA-bbbb-cccc-dddd", &[]);
+    let c = record(SourceKind::Kev, "CVE-2021-3", &[]);
+    let old = AdvisoryDb::new(vec![a.clone(), b.clone(), c.clone()]);
+    let mut b2 = b.clone();
+    b2.summary = Some("now with a summary".into());
+    let d = record(SourceKind::Cve5, "CVE-2021-4", &[]);
+    let new = AdvisoryDb::new(vec![a.clone(), b2.clone(), d.clone()]);
+    let (changed, removed) = yata_knowledge::advisories::changed_records(&old, &new);
+    let ids = |rs: &[&Record]| {
+        rs.iter()
+            .map(|r| r.id.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let mut got = ids(&changed);
+    got.sort();
+    assert_eq!(got, ["CVE-2021-4", "GHSA-bbbb-cccc-dddd"]);
+    assert_eq!(ids(&removed), ["CVE-2021-3"]);
+    let (same, gone) = yata_knowledge::advisories::changed_records(&new, &new);
+    assert!(same.is_empty() && gone.is_empty());
+    let empty = AdvisoryDb::default();
+    assert_eq!(
+        yata_knowledge::advisories::changed_records(&empty, &new)
+            .0
+            .len(),
+        3
+    );
+}

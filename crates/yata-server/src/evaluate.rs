@@ -52,6 +52,32 @@ pub fn load_inventory(
     yata_inventory::parse(format, &doc.body, limits).map_err(AppError::internal)
 }
 
+/// The packages `inventory` installs, as the match index keys them.
+pub fn installed_packages(inventory: &Inventory) -> Vec<yata_match::InstalledPackage> {
+    inventory
+        .components
+        .iter()
+        .flat_map(yata_match::InstalledPackage::of)
+        .collect()
+}
+
+/// The population's id of a store asset (ids beyond `u32` would need a
+/// wider population id; the store hands them out from 1 upwards).
+pub fn population_id(asset: yata_store::AssetId) -> Option<yata_match::AssetId> {
+    u32::try_from(asset.0).ok().map(yata_match::AssetId)
+}
+
+/// Files `inventory` as what `asset` has installed now.
+pub fn install(installed: &mut crate::state::Installed, asset: &Asset, inventory: &Inventory) {
+    if asset.kind == AssetKind::Product {
+        installed.products.insert(asset.id);
+    } else if let Some(id) = population_id(asset.id) {
+        installed
+            .packages
+            .replace_asset(id, &installed_packages(inventory));
+    }
+}
+
 fn criticality(c: StoredCriticality) -> Criticality {
     match c {
         StoredCriticality::Low => Criticality::Low,

@@ -37,6 +37,7 @@ pub mod evaluate;
 mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod reevaluate;
 mod state;
 pub mod tls;
 pub mod visibility;
@@ -111,6 +112,8 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let local = listener.local_addr()?;
     api::feeds::reload(&state).await?;
+    let assets = reevaluate::load_installed(&state).await?;
+    tracing::info!(assets, "installed packages filed");
     state.set_ready();
     let k = state.knowledge();
     tracing::info!(

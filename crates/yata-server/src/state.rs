@@ -55,6 +55,17 @@ impl Knowledge {
     }
 }
 
+/// What every asset has installed, for re-evaluating only the assets a
+/// feed change can touch: software assets' packages in a
+/// [`yata_match::Population`], product assets by id (their products are
+/// few and matched by name and CPE, so every product asset is looked at
+/// again on any change).
+#[derive(Debug, Default)]
+pub struct Installed {
+    pub packages: yata_match::Population,
+    pub products: std::collections::BTreeSet<yata_store::AssetId>,
+}
+
 /// The shared state handed to every handler (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct AppState(Arc<Inner>);
@@ -74,6 +85,7 @@ struct Inner {
     /// changes an organisation once created; one that does must clear it
     /// (and tell the other replicas).
     organizations: RwLock<std::collections::HashMap<OrgId, Organization>>,
+    installed: tokio::sync::RwLock<Installed>,
 }
 
 impl AppState {
@@ -88,6 +100,7 @@ impl AppState {
             ready: AtomicBool::new(false),
             evaluation: tokio::sync::Mutex::new(()),
             organizations: RwLock::new(Default::default()),
+            installed: tokio::sync::RwLock::new(Installed::default()),
         }))
     }
 
@@ -129,6 +142,11 @@ impl AppState {
             m.insert(id, o.clone());
         }
         Ok(found)
+    }
+
+    /// What the assets have installed (kept current by uploads).
+    pub fn installed(&self) -> &tokio::sync::RwLock<Installed> {
+        &self.0.installed
     }
 
     pub fn policy(&self) -> &Policy {

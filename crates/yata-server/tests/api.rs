@@ -835,6 +835,93 @@ async fn views_roll_up_and_exposure_follows_visibility(app: &App) {
 }
 both!(views_roll_up_and_exposure_follows_visibility);
 
+async fn a_changed_advisory_re_evaluates_only_the_assets_it_can_touch(app: &App) {
+    if !app.load_rustsec().await {
+        return;
+    }
+    let bank = app.create_org("Bank", "operator", &["finance"]).await;
+    let admin = app.issue_token(bank, "admin").await;
+    let vulnerable = app.create_software(bank, &admin, "uses smallvec").await;
+    assert_eq!(
+        app.upload_lock(vulnerable, &admin, VULNERABLE_LOCK)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let clean = app.create_software(bank, &admin, "serde only").await;
+    let serde_only = "version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+    assert_eq!(
+        app.upload_lock(clean, &admin, serde_only).await.status,
+        StatusCode::OK
+    );
+    // The smallvec advisory, withdrawn upstream.
+    let file =
+        yata_testdata::path("rustsec/advisory-db/crates/smallvec/RUSTSEC-2021-0003.md").unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
+    let withdrawn = text.replacen(
+        "date = \"2021-01-08\"",
+        "date = \"2021-01-08\"\nwithdrawn = \"2026-11-20\"",
+        1,
+    );
+    assert_ne!(text, withdrawn);
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?format=rustsec&wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(withdrawn.into_bytes()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    let v = r.json();
+    assert_eq!(
+        v["reevaluated"]["assets"], 1,
+        "only the asset with smallvec: {v}"
+    );
+    assert_eq!(v["reevaluated"]["findings"]["resolved"], 1, "{v}");
+    let list = app
+        .get(&format!("/api/v1/organizations/{bank}/findings"), &admin)
+        .await
+        .json();
+    let f = with_alias(&list, "RUSTSEC-2021-0003").expect("kept, closed");
+    assert_eq!(f["state"], "fixed");
+    let id = f["finding_id"].as_i64().unwrap();
+    let h = app
+        .get(&format!("/api/v1/findings/{id}/transitions"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        h["transitions"][0]["note"],
+        "no longer matched on re-evaluation"
+    );
+    // The other findings were not touched.
+    assert!(
+        findings(&list)
+            .iter()
+            .filter(|f| f["state"] == "open")
+            .count()
+            >= 3
+    );
+    // Importing the same again changes nothing and looks at nothing.
+    let file =
+        yata_testdata::path("rustsec/advisory-db/crates/smallvec/RUSTSEC-2021-0003.md").unwrap();
+    let again = std::fs::read_to_string(file).unwrap().replacen(
+        "date = \"2021-01-08\"",
+        "date = \"2021-01-08\"\nwithdrawn = \"2026-11-20\"",
+        1,
+    );
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?format=rustsec&wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(again.into_bytes()),
+        )
+        .await;
+    assert_eq!(r.json()["reevaluated"]["assets"], 0, "{:?}", r.json());
+}
+both!(a_changed_advisory_re_evaluates_only_the_assets_it_can_touch);
+
 async fn errors_share_one_shape(app: &App) {
     let r = app
         .send(

@@ -3,8 +3,6 @@
 //! makes it the asset's current inventory and brings the asset's findings
 //! in line.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -256,8 +254,8 @@ async fn store_parsed(
     let policy = state.policy().clone();
     let (asset_c, kind) = (asset.clone(), org.kind);
     let components = (inventory.components.len() + inventory.products.len()) as u64;
-    let observations = tokio::task::spawn_blocking(move || {
-        evaluate::observations(
+    let (observations, inventory) = tokio::task::spawn_blocking(move || {
+        let observations = evaluate::observations(
             &knowledge,
             &policy,
             &inventory,
@@ -265,7 +263,8 @@ async fn store_parsed(
             kind,
             &existing,
             Timestamp::now(),
-        )
+        );
+        (observations, inventory)
     })
     .await
     .map_err(AppError::internal)?;
@@ -285,6 +284,9 @@ async fn store_parsed(
             &observations,
         )
         .await?;
+    // Committed: from now on feed changes look at this asset by what it
+    // has installed now.
+    evaluate::install(&mut *state.installed().write().await, asset, &inventory);
     Ok(update)
 }
 
@@ -437,6 +439,12 @@ pub async fn bulk_products(
     .map_err(AppError::internal)?;
     let findings: usize = items.iter().map(|i| i.observations.len()).sum();
     let ids = state.store().create_assets(&p.actor, &items).await?;
+    state
+        .installed()
+        .write()
+        .await
+        .products
+        .extend(ids.iter().copied());
     let warnings: Vec<String> = register
         .warnings
         .iter()
@@ -504,66 +512,4 @@ pub async fn history(
             "current": d.is_current,
         })).collect::<Vec<_>>()
     })))
-}
-
-/// Re-evaluates every asset with an inventory against the current
-/// knowledge (after a feed import). Returns the summed update.
-pub async fn reevaluate_all(state: &AppState) -> Result<(u64, FindingsUpdate), AppError> {
-    let store = state.store();
-    let mut orgs: HashMap<OrgId, Organization> = HashMap::new();
-    let mut total = FindingsUpdate::default();
-    let mut assets = 0;
-    for id in store.assets_with_inventory().await? {
-        let Some(asset) = store.asset(id).await? else {
-            continue;
-        };
-        let org = match orgs.get(&asset.org) {
-            Some(o) => o.clone(),
-            None => {
-                let o = store
-                    .organization(asset.org)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                orgs.insert(o.id, o.clone());
-                o
-            }
-        };
-        let Some(doc) = store.current_inventory(id).await? else {
-            continue;
-        };
-        let existing = store
-            .findings(&FindingFilter {
-                org: org.id,
-                asset: Some(id),
-                state: None,
-            })
-            .await?;
-        let knowledge = state.knowledge();
-        let policy = state.policy().clone();
-        let limits = state.config().inventory_limits.clone();
-        let kind = org.kind;
-        let observations = tokio::task::spawn_blocking(move || {
-            let inventory = evaluate::load_inventory(&asset, &doc, &limits)?;
-            Ok::<_, AppError>(evaluate::observations(
-                &knowledge,
-                &policy,
-                &inventory,
-                &asset,
-                kind,
-                &existing,
-                Timestamp::now(),
-            ))
-        })
-        .await
-        .map_err(AppError::internal)??;
-        let u = store
-            .refresh_findings(&Actor::System, id, &observations)
-            .await?;
-        total.opened += u.opened;
-        total.reopened += u.reopened;
-        total.refreshed += u.refreshed;
-        total.resolved += u.resolved;
-        assets += 1;
-    }
-    Ok((assets, total))
 }

@@ -17,10 +17,11 @@ use yata_feeds::import::{ImportConfig, import};
 use yata_knowledge::{AdvisoryDb, snapshot};
 use yata_store::{NewFeedSnapshot, NewJob};
 
-use crate::api::assets::{reevaluate_all, update_json};
+use crate::api::assets::update_json;
 use crate::api::rfc3339;
 use crate::auth::Principal;
 use crate::error::AppError;
+use crate::reevaluate::{Scope, reevaluate};
 use crate::state::{AppState, Knowledge};
 use crate::visibility;
 
@@ -62,11 +63,14 @@ pub async fn upload(
             .await
             .map_err(AppError::internal)??;
     let created = Timestamp::now();
-    let (bytes, db) =
-        tokio::task::spawn_blocking(move || snapshot::encode(&db, created).map(|b| (b, db)))
-            .await
-            .map_err(AppError::internal)?
-            .map_err(AppError::internal)?;
+    let old = state.knowledge();
+    let (bytes, db, scope) = tokio::task::spawn_blocking(move || {
+        let scope = Scope::between(&old.db, &db);
+        snapshot::encode(&db, created).map(|b| (b, db, scope))
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
     let digest = yata_inventory::digest(&bytes);
     let summary = json!({
         "vulnerabilities": db.len(),
@@ -90,7 +94,7 @@ pub async fn upload(
     state.set_knowledge(knowledge);
     let mut response = summary;
     if q.wait {
-        let (assets, update) = reevaluate_all(&state).await?;
+        let (assets, update) = reevaluate(&state, &scope).await?;
         response["reevaluated"] = json!({ "assets": assets, "findings": update_json(&update) });
         Ok((StatusCode::OK, Json(response)))
     } else {
@@ -100,7 +104,7 @@ pub async fn upload(
                 &p.actor,
                 &NewJob {
                     kind: REEVALUATE_JOB.into(),
-                    payload: "{}".into(),
+                    payload: scope.to_payload(),
                     run_at: Timestamp::now(),
                 },
             )
@@ -236,7 +240,8 @@ pub async fn run_one_job(state: &AppState, worker: &str) -> Result<bool, AppErro
     if job.kind == REEVALUATE_JOB {
         let _guard = state.evaluation_lock().lock().await;
         reload(state).await?;
-        let (assets, update) = reevaluate_all(state).await?;
+        let scope = Scope::from_payload(&job.payload);
+        let (assets, update) = reevaluate(state, &scope).await?;
         tracing::info!(job = job.id.0, assets, ?update, "re-evaluated findings");
     } else {
         tracing::warn!(

@@ -1,0 +1,206 @@
+//! Re-evaluation after a feed change: only the assets the change can
+//! touch. A [`Scope`] names the vulnerabilities whose records changed (or
+//! says "all" when most did); the assets looked at again are those whose
+//! installed packages an advisory of the scope names (the population's
+//! `affected_by`), those with a finding of the scope (so withdrawn
+//! advisories and fixed ranges close their findings), and every product
+//! asset. Each is reconciled whole, in its own store transaction.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use yata_knowledge::AdvisoryDb;
+use yata_model::Record;
+use yata_store::{Actor, AssetId, FindingFilter, FindingsUpdate, OrgId, Organization};
+
+use crate::error::AppError;
+use crate::evaluate;
+use crate::state::AppState;
+
+/// Which vulnerabilities a feed change touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Too much changed to list: every asset.
+    All,
+    /// These ids (each vulnerability with all its aliases).
+    Vulnerabilities(Vec<String>),
+}
+
+/// Past this share of the records changed, a listed scope costs more than
+/// it saves.
+const MAX_LISTED_SHARE: usize = 5;
+
+impl Scope {
+    /// The scope of `records` (changed, added or removed), each expanded to
+    /// its vulnerability's every id in each of `dbs` (old and new: a merge
+    /// may move an alias from one vulnerability to another).
+    pub fn of_records<'a>(
+        records: impl ExactSizeIterator<Item = &'a Record>,
+        dbs: &[&AdvisoryDb],
+        total: usize,
+    ) -> Scope {
+        if records.len() > 1000 && records.len() * MAX_LISTED_SHARE > total {
+            return Scope::All;
+        }
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        for r in records {
+            for id in std::iter::once(&r.id).chain(&r.aliases) {
+                ids.insert(id.as_str().to_owned());
+                for db in dbs {
+                    if let Some(v) = db.get(id) {
+                        ids.insert(v.id().as_str().to_owned());
+                        ids.extend(v.aliases().iter().map(|a| a.as_str().to_owned()));
+                    }
+                }
+            }
+        }
+        Scope::Vulnerabilities(ids.into_iter().collect())
+    }
+
+    /// What differs between `old` and `new`.
+    pub fn between(old: &AdvisoryDb, new: &AdvisoryDb) -> Scope {
+        let (changed, removed) = yata_knowledge::advisories::changed_records(old, new);
+        let all: Vec<&Record> = changed.into_iter().chain(removed).collect();
+        Scope::of_records(all.into_iter(), &[old, new], new.records().len())
+    }
+
+    /// The job payload; an unreadable one means [`Scope::All`].
+    pub fn to_payload(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "\"all\"".into())
+    }
+
+    pub fn from_payload(payload: &str) -> Scope {
+        serde_json::from_str(payload).unwrap_or(Scope::All)
+    }
+}
+
+/// The assets `scope` can touch.
+async fn assets_in(state: &AppState, scope: &Scope) -> Result<Vec<AssetId>, AppError> {
+    let ids = match scope {
+        Scope::All => return Ok(state.store().assets_with_inventory().await?),
+        Scope::Vulnerabilities(ids) => ids,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut assets: BTreeSet<AssetId> = BTreeSet::new();
+    {
+        let knowledge = state.knowledge();
+        let installed = state.installed().read().await;
+        for r in knowledge.db.records().iter().filter(|r| {
+            wanted.contains(r.id.as_str()) || r.aliases.iter().any(|a| wanted.contains(a.as_str()))
+        }) {
+            let affected = installed.packages.affected_by(r);
+            assets.extend(affected.assets.iter().map(|a| AssetId(i64::from(a.0))));
+        }
+        assets.extend(installed.products.iter().copied());
+    }
+    for f in state.store().findings_of_vulnerabilities(ids).await? {
+        assets.insert(f.asset);
+    }
+    Ok(assets.into_iter().collect())
+}
+
+/// Re-evaluates the assets `scope` can touch against the current
+/// knowledge. Returns how many assets and the summed update.
+pub async fn reevaluate(
+    state: &AppState,
+    scope: &Scope,
+) -> Result<(u64, FindingsUpdate), AppError> {
+    let mut orgs: HashMap<OrgId, Organization> = HashMap::new();
+    let mut total = FindingsUpdate::default();
+    let mut assets = 0;
+    for id in assets_in(state, scope).await? {
+        let Some(u) = reevaluate_asset(state, id, &mut orgs).await? else {
+            continue;
+        };
+        total.opened += u.opened;
+        total.reopened += u.reopened;
+        total.refreshed += u.refreshed;
+        total.resolved += u.resolved;
+        assets += 1;
+    }
+    Ok((assets, total))
+}
+
+/// Reconciles one asset's findings with its current inventory; `None` if
+/// it has none (any more).
+async fn reevaluate_asset(
+    state: &AppState,
+    id: AssetId,
+    orgs: &mut HashMap<OrgId, Organization>,
+) -> Result<Option<FindingsUpdate>, AppError> {
+    let store = state.store();
+    let Some(asset) = store.asset(id).await? else {
+        return Ok(None);
+    };
+    let org = match orgs.get(&asset.org) {
+        Some(o) => o.clone(),
+        None => {
+            let o = state
+                .organization(asset.org)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            orgs.insert(o.id, o.clone());
+            o
+        }
+    };
+    let Some(doc) = store.current_inventory(id).await? else {
+        return Ok(None);
+    };
+    let existing = store
+        .findings(&FindingFilter {
+            org: org.id,
+            asset: Some(id),
+            state: None,
+        })
+        .await?;
+    let knowledge = state.knowledge();
+    let policy = state.policy().clone();
+    let limits = state.config().inventory_limits.clone();
+    let kind = org.kind;
+    let observations = tokio::task::spawn_blocking(move || {
+        let inventory = evaluate::load_inventory(&asset, &doc, &limits)?;
+        Ok::<_, AppError>(evaluate::observations(
+            &knowledge,
+            &policy,
+            &inventory,
+            &asset,
+            kind,
+            &existing,
+            Timestamp::now(),
+        ))
+    })
+    .await
+    .map_err(AppError::internal)??;
+    Ok(Some(
+        store
+            .refresh_findings(&Actor::System, id, &observations)
+            .await?,
+    ))
+}
+
+/// Files every asset's current inventory in the population (server
+/// start-up). Returns how many assets.
+pub async fn load_installed(state: &AppState) -> Result<u64, AppError> {
+    let store = state.store();
+    let mut n = 0;
+    for id in store.assets_with_inventory().await? {
+        let (Some(asset), Some(doc)) = (store.asset(id).await?, store.current_inventory(id).await?)
+        else {
+            continue;
+        };
+        let limits = state.config().inventory_limits.clone();
+        let (asset, inventory) = tokio::task::spawn_blocking(move || {
+            evaluate::load_inventory(&asset, &doc, &limits).map(|inv| (asset, inv))
+        })
+        .await
+        .map_err(AppError::internal)??;
+        evaluate::install(&mut *state.installed().write().await, &asset, &inventory);
+        n += 1;
+    }
+    Ok(n)
+}
