@@ -311,7 +311,7 @@ pub fn create(
     let payload = zip
         .finish()
         .map_err(|e| BundleError::Payload {
-            entry: String::new(),
+            entry: "/".into(),
             message: e.to_string(),
         })?
         .into_inner();
@@ -511,14 +511,15 @@ fn entry_options(name: &str, len: usize) -> zip::write::SimpleFileOptions {
         .large_file(len as u64 >= u32::MAX as u64)
 }
 
-/// One path component: a file or directory name.
+/// One path component: a file or directory name, and not a drive (`C:`).
 fn is_component(name: &str) -> bool {
     !name.is_empty()
         && name != "."
         && name != ".."
+        && name.as_bytes().get(1) != Some(&b':')
         && !name
             .chars()
-            .any(|c| c == '/' || c == '\\' || c == ':' || c.is_control())
+            .any(|c| c == '/' || c == '\\' || c.is_control())
 }
 
 /// A relative path of components, `/`-separated.
@@ -811,13 +812,15 @@ mod tests {
             name: name.into(),
             bytes: Vec::new(),
         };
-        for name in ["", "..", "a/b", "C:x"] {
+        for name in ["", "..", "a/b", "C:x", "a\\b", "a\nb"] {
             assert!(
                 create(&[file(name)], &k, Timestamp::UNIX_EPOCH).is_err(),
                 "{name:?}"
             );
         }
         assert!(create(&[file("a"), file("a")], &k, Timestamp::UNIX_EPOCH).is_err());
+        // osv.dev names its folders by ecosystem.
+        assert!(create(&[file("Alpine:v3.20")], &k, Timestamp::UNIX_EPOCH).is_ok());
         let dir = Source::Directory {
             name: "d".into(),
             files: vec![("../x".into(), Vec::new())],
