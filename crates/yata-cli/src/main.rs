@@ -47,7 +47,7 @@ enum Command {
     Csaf(cmd_csaf::CsafCommand),
     /// Scores of a CVSS v2.0, v3.0, v3.1 or v4.0 vector, as JSON.
     Cvss(cmd_cvss::CvssArgs),
-    /// Advisory feeds: import into a snapshot, statistics.
+    /// Advisory feeds: import into a snapshot, signed bundles, statistics.
     #[command(subcommand)]
     Feed(cmd_feed::FeedCommand),
     /// Inventories: SBOMs, lockfiles, package databases, asset registers.

@@ -1,10 +1,12 @@
-//! Importing one source: read its documents ([`crate::source`]), recognise
-//! each one's format (or take the one given), and parse them on every core.
+//! Importing one source: read its documents ([`crate::source`], or a
+//! verified [`crate::bundle`]), recognise each one's format (or take the one
+//! given), and parse them on every core.
 
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::mpsc::sync_channel;
 
+use crate::bundle::Verified;
 use crate::source::{self, Document, Limits, SourceError};
 use crate::{Format, Parsed, Problem, Record};
 
@@ -44,6 +46,37 @@ pub fn import(
     config: &ImportConfig,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<SourceImport, SourceError> {
+    import_documents(
+        &mut |visit| source::read(path, &config.limits, visit),
+        config,
+        progress,
+    )
+}
+
+/// Imports the documents of a verified feed bundle, as [`import`] does a
+/// source on disk; `name` (the bundle's) locates documents and problems.
+pub fn import_bundle(
+    name: &str,
+    bundle: &Verified<'_>,
+    config: &ImportConfig,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<SourceImport, SourceError> {
+    import_documents(
+        &mut |visit| bundle.read(name, &config.limits, visit),
+        config,
+        progress,
+    )
+}
+
+/// Reads a source: calls its argument with every document.
+type Read<'a> = dyn FnMut(&mut dyn FnMut(Document)) -> Result<(), SourceError> + 'a;
+
+/// Parses the documents `read` visits, on every core.
+fn import_documents(
+    read: &mut Read<'_>,
+    config: &ImportConfig,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<SourceImport, SourceError> {
     let threads = match config.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
@@ -67,7 +100,7 @@ pub fn import(
                 })
             })
             .collect();
-        let read_result = source::read(path, &config.limits, &mut |doc| {
+        let read_result = read(&mut |doc| {
             documents += 1;
             progress(documents);
             // A send fails only if every worker is gone, which they are not

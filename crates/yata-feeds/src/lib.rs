@@ -12,11 +12,14 @@
 //! * [`source`] walks what a user names (a file, a directory, a zip, a gzip)
 //!   into documents, with limits on sizes, counts and compression ratios, and
 //!   never lets an archive entry name escape its folder.
+//! * [`bundle`] packs sources into one Ed25519-signed file for isolated
+//!   networks and opens such a file, verifying it before reading it.
 
 use std::fmt;
 
 pub use yata_model::Record;
 
+pub mod bundle;
 pub mod csaf;
 pub mod cve5;
 pub mod epss;

@@ -73,9 +73,46 @@ pub fn read(
     let meta = std::fs::metadata(path).map_err(|source| io_error(path, source))?;
     if meta.is_dir() {
         let mut count = 0;
-        return walk(path, path, limits, &mut count, visit);
+        return walk(path, path, limits, &mut count, &mut |file| {
+            read_file(file, &file.display().to_string(), limits, visit)
+        });
     }
     read_file(path, &path.display().to_string(), limits, visit)
+}
+
+/// Calls `visit` with every file under the directory `dir` as it is on disk
+/// (archives are not opened), named by its path relative to `dir` with `/`
+/// separators, in the order [`read`] visits them and skipping what it skips:
+/// what a feed bundle carries of a directory. A plain file larger than the
+/// document limit is refused here, as [`read`] would refuse it.
+pub fn files(
+    dir: &Path,
+    limits: &Limits,
+    visit: &mut dyn FnMut(String, Vec<u8>),
+) -> Result<(), SourceError> {
+    let mut count = 0;
+    walk(dir, dir, limits, &mut count, &mut |file| {
+        let relative = file.strip_prefix(dir).unwrap_or(file);
+        let name = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let lower = name.to_ascii_lowercase();
+        let size = std::fs::metadata(file)
+            .map_err(|source| io_error(file, source))?
+            .len();
+        if !lower.ends_with(".zip") && !lower.ends_with(".gz") && size > limits.max_document_bytes {
+            return Err(SourceError::TooLarge {
+                file: file.display().to_string(),
+                size,
+                limit: limits.max_document_bytes,
+            });
+        }
+        let bytes = std::fs::read(file).map_err(|source| io_error(file, source))?;
+        visit(name, bytes);
+        Ok(())
+    })
 }
 
 fn walk(
@@ -83,7 +120,7 @@ fn walk(
     dir: &Path,
     limits: &Limits,
     count: &mut usize,
-    visit: &mut dyn FnMut(Document),
+    on_file: &mut dyn FnMut(&Path) -> Result<(), SourceError>,
 ) -> Result<(), SourceError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|source| io_error(dir, source))?
@@ -100,7 +137,7 @@ fn walk(
             .file_type()
             .map_err(|source| io_error(&path, source))?;
         if kind.is_dir() {
-            walk(root, &path, limits, count, visit)?;
+            walk(root, &path, limits, count, on_file)?;
         } else if kind.is_file() {
             *count += 1;
             if *count > limits.max_entries {
@@ -109,7 +146,7 @@ fn walk(
                     limit: limits.max_entries,
                 });
             }
-            read_file(&path, &path.display().to_string(), limits, visit)?;
+            on_file(&path)?;
         }
     }
     Ok(())
@@ -154,6 +191,39 @@ fn read_file(
         name: name.to_owned(),
         bytes,
     });
+    Ok(())
+}
+
+/// Visits a document read from elsewhere (such as a feed bundle) as
+/// [`read`] would visit a file of that name: a `.zip` is opened and its
+/// entries visited, a `.gz` is inflated (and named without the suffix),
+/// anything else is visited as it is.
+pub fn expand(
+    doc: Document,
+    limits: &Limits,
+    visit: &mut dyn FnMut(Document),
+) -> Result<(), SourceError> {
+    let lower = doc.name.to_ascii_lowercase();
+    if lower.ends_with(".zip") {
+        return read_zip(
+            Path::new(&doc.name),
+            io::Cursor::new(doc.bytes),
+            limits,
+            visit,
+        );
+    }
+    if lower.ends_with(".gz") {
+        let bytes = gunzip(
+            &doc.name,
+            doc.bytes.as_slice(),
+            doc.bytes.len() as u64,
+            limits,
+        )?;
+        let name = doc.name[..doc.name.len() - 3].to_owned();
+        visit(Document { name, bytes });
+        return Ok(());
+    }
+    visit(doc);
     Ok(())
 }
 
@@ -213,54 +283,89 @@ pub fn read_zip<R: Read + Seek>(
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(zip_error)?;
-        let raw_name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-        let file = format!("{}!{raw_name}", path.display());
-        if entry.enclosed_name().is_none() || !is_relative_inside(&raw_name) {
-            return Err(SourceError::UnsafeEntryName { file });
-        }
+        let file = format!("{}!{}", path.display(), entry_name(&entry, path)?);
         if entry.is_dir() {
             continue;
         }
-        let declared = entry.size();
-        let compressed = entry.compressed_size();
-        if declared > limits.max_document_bytes {
-            return Err(SourceError::TooLarge {
-                file,
-                size: declared,
-                limit: limits.max_document_bytes,
-            });
-        }
-        if declared > 1 << 20 && declared / compressed.max(1) > limits.max_ratio {
-            return Err(SourceError::Ratio {
-                file,
-                limit: limits.max_ratio,
-            });
-        }
-        // The declared size may lie: never inflate more than it promised.
-        let mut bytes = Vec::with_capacity(declared as usize);
-        (&mut entry)
-            .take(declared + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|source| SourceError::Io {
-                path: file.clone().into(),
-                source,
-            })?;
-        if bytes.len() as u64 > declared {
-            return Err(SourceError::TooLarge {
-                file,
-                size: bytes.len() as u64,
-                limit: declared,
-            });
-        }
-        total += bytes.len() as u64;
-        if total > limits.max_total_bytes {
-            return Err(SourceError::TooLarge {
-                file: path.display().to_string(),
-                size: total,
-                limit: limits.max_total_bytes,
-            });
-        }
+        let bytes = inflate(&mut entry, &file, limits)?;
+        add_total(&mut total, bytes.len(), path, limits)?;
         visit(Document { name: file, bytes });
+    }
+    Ok(())
+}
+
+/// The name of an entry of the archive `path`, as written, if it stays
+/// inside the archive's folder.
+pub(crate) fn entry_name<R: Read>(
+    entry: &zip::read::ZipFile<'_, R>,
+    path: &Path,
+) -> Result<String, SourceError> {
+    let raw_name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+    if entry.enclosed_name().is_none() || !is_relative_inside(&raw_name) {
+        return Err(SourceError::UnsafeEntryName {
+            file: format!("{}!{raw_name}", path.display()),
+        });
+    }
+    Ok(raw_name)
+}
+
+/// Inflates one zip entry (`file` names it in errors): its declared size is
+/// checked against the document limit and the compression ratio before
+/// anything is inflated, and never more than it declared is inflated.
+pub(crate) fn inflate<R: Read>(
+    entry: &mut zip::read::ZipFile<'_, R>,
+    file: &str,
+    limits: &Limits,
+) -> Result<Vec<u8>, SourceError> {
+    let declared = entry.size();
+    let compressed = entry.compressed_size();
+    if declared > limits.max_document_bytes {
+        return Err(SourceError::TooLarge {
+            file: file.to_owned(),
+            size: declared,
+            limit: limits.max_document_bytes,
+        });
+    }
+    if declared > 1 << 20 && declared / compressed.max(1) > limits.max_ratio {
+        return Err(SourceError::Ratio {
+            file: file.to_owned(),
+            limit: limits.max_ratio,
+        });
+    }
+    // The declared size may lie: never inflate more than it promised.
+    let mut bytes = Vec::with_capacity(declared as usize);
+    entry
+        .by_ref()
+        .take(declared + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| SourceError::Io {
+            path: file.into(),
+            source,
+        })?;
+    if bytes.len() as u64 > declared {
+        return Err(SourceError::TooLarge {
+            file: file.to_owned(),
+            size: bytes.len() as u64,
+            limit: declared,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Counts `n` more inflated bytes of the archive `path` against the limit.
+pub(crate) fn add_total(
+    total: &mut u64,
+    n: usize,
+    path: &Path,
+    limits: &Limits,
+) -> Result<(), SourceError> {
+    *total += n as u64;
+    if *total > limits.max_total_bytes {
+        return Err(SourceError::TooLarge {
+            file: path.display().to_string(),
+            size: *total,
+            limit: limits.max_total_bytes,
+        });
     }
     Ok(())
 }
