@@ -438,7 +438,7 @@ fn read_secret_key(path: &Path) -> Result<SigningKey, Failure> {
         .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))
 }
 
-fn read_public_key(path: &Path) -> Result<VerifyingKey, Failure> {
+pub(crate) fn read_public_key(path: &Path) -> Result<VerifyingKey, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
     bundle::parse_public_key(&text)

@@ -31,6 +31,11 @@ pub(crate) struct ServeArgs {
     /// The PEM private key of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// A public key (from `yata feed keygen`) that signed feed bundles
+    /// uploaded to POST /api/v1/feeds may be signed with; repeatable.
+    /// Without one, bundles are refused.
+    #[arg(long, value_name = "FILE")]
+    trusted_key: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,8 +72,14 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
         .init();
+    let trusted_keys = args
+        .trusted_key
+        .iter()
+        .map(|p| crate::cmd_feed::read_public_key(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut service = ServiceConfig {
         max_upload: args.max_upload_mib << 20,
+        trusted_keys,
         ..ServiceConfig::default()
     };
     service.inventory_limits.max_bytes = service.max_upload;

@@ -25,6 +25,8 @@ pub struct ServiceConfig {
     pub request_timeout: std::time::Duration,
     /// Served over TLS: adds Strict-Transport-Security and `Secure` cookies.
     pub tls: bool,
+    /// Keys a signed feed bundle may be signed with; none: bundles refused.
+    pub trusted_keys: Vec<yata_feeds::bundle::VerifyingKey>,
 }
 
 impl Default for ServiceConfig {
@@ -35,6 +37,7 @@ impl Default for ServiceConfig {
             inventory_limits: yata_inventory::Limits::default(),
             request_timeout: std::time::Duration::from_secs(30),
             tls: false,
+            trusted_keys: Vec::new(),
         }
     }
 }

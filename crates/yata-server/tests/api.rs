@@ -922,6 +922,99 @@ async fn a_changed_advisory_re_evaluates_only_the_assets_it_can_touch(app: &App)
 }
 both!(a_changed_advisory_re_evaluates_only_the_assets_it_can_touch);
 
+/// Signed bundles: accepted only when signed by a key the server trusts,
+/// checked before anything in them is read.
+#[tokio::test]
+async fn signed_bundles_are_imported_only_from_trusted_keys() {
+    let Some(dir) = yata_testdata::path("rustsec/advisory-db/crates/smallvec") else {
+        return;
+    };
+    let files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    let trusted = yata_feeds::bundle::SigningKey::from_bytes(&[7; 32]);
+    let stranger = yata_feeds::bundle::SigningKey::from_bytes(&[9; 32]);
+    let source = [yata_feeds::bundle::Source::Directory {
+        name: "smallvec".into(),
+        files,
+    }];
+    let good = yata_feeds::bundle::create(&source, &trusted, jiff::Timestamp::now()).unwrap();
+    let foreign = yata_feeds::bundle::create(&source, &stranger, jiff::Timestamp::now()).unwrap();
+    let mut tampered = good.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+
+    let config = yata_server::ServiceConfig {
+        trusted_keys: vec![trusted.verifying_key()],
+        ..Default::default()
+    };
+    let app = common::app_with(common::Backend::Sqlite, config)
+        .await
+        .unwrap();
+    for (what, bytes) in [("foreign", &foreign), ("tampered", &tampered)] {
+        let r = app
+            .send(
+                Method::POST,
+                "/api/v1/feeds?wait=true",
+                Some(&app.nco),
+                RequestBody::Raw(bytes.clone()),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        assert!(
+            r.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("bundle:"),
+            "{what}: {:?}",
+            r.json()
+        );
+    }
+    assert_eq!(
+        app.get("/api/v1/feeds", &app.nco).await.json()["vulnerabilities"],
+        0,
+        "nothing imported"
+    );
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(good.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    assert_eq!(r.json()["sources"][0]["kind"], "bundle");
+    assert!(r.json()["vulnerabilities"].as_u64().unwrap() >= 5);
+    app.finish().await;
+
+    // A server that trusts no key refuses every bundle.
+    let app = common::app(common::Backend::Sqlite).await.unwrap();
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds",
+            Some(&app.nco),
+            RequestBody::Raw(good),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("trusts no keys")
+    );
+    app.finish().await;
+}
+
 async fn errors_share_one_shape(app: &App) {
     let r = app
         .send(

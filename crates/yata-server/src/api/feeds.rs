@@ -58,8 +58,9 @@ pub async fn upload(
         .map_err(|e| AppError::BadRequest(format!("format: {e}")))?;
     let _guard = state.evaluation_lock().lock().await;
     let base = state.store().latest_feed_snapshot().await?;
+    let keys = state.config().trusted_keys.clone();
     let (db, sources) =
-        tokio::task::spawn_blocking(move || merge(&body, format, base.map(|b| b.1)))
+        tokio::task::spawn_blocking(move || merge(&body, format, base.map(|b| b.1), &keys))
             .await
             .map_err(AppError::internal)??;
     let created = Timestamp::now();
@@ -121,9 +122,8 @@ fn merge(
     body: &[u8],
     format: Option<yata_feeds::Format>,
     base: Option<Vec<u8>>,
+    trusted: &[yata_feeds::bundle::VerifyingKey],
 ) -> Result<(AdvisoryDb, Value), AppError> {
-    let unprocessable =
-        |message: String, errors: Vec<String>| AppError::Unprocessable { message, errors };
     if snapshot::is_snapshot(body) {
         let s = snapshot::decode(body)
             .map_err(|e| unprocessable(format!("snapshot: {e}"), Vec::new()))?;
@@ -133,20 +133,15 @@ fn merge(
             json!([{ "kind": "snapshot", "records": n, "created": rfc3339(s.created) }]),
         ));
     }
-    // The importers read files (zip archives need to seek): a private
-    // temporary file holds the body while they do.
-    let mut file = tempfile::Builder::new()
-        .prefix("yata-feed-")
-        .tempfile()
-        .map_err(AppError::internal)?;
-    file.write_all(body).map_err(AppError::internal)?;
-    file.flush().map_err(AppError::internal)?;
     let config = ImportConfig {
         format,
         ..ImportConfig::default()
     };
-    let result = import(file.path(), &config, &|_| {})
-        .map_err(|e| unprocessable(format!("feed: {e}"), Vec::new()))?;
+    let (kind, result) = if yata_feeds::bundle::is_bundle(body) {
+        ("bundle", import_bundle(body, trusted, &config)?)
+    } else {
+        ("raw", import_raw(body, &config)?)
+    };
     if !result.problems.is_empty() {
         let errors = result
             .problems
@@ -183,7 +178,7 @@ fn merge(
     Ok((
         db,
         json!([{
-            "kind": "raw",
+            "kind": kind,
             "documents": documents,
             "skipped": skipped,
             "added": update.added,
@@ -192,6 +187,53 @@ fn merge(
             "stale": update.stale,
         }]),
     ))
+}
+
+fn unprocessable(message: String, errors: Vec<String>) -> AppError {
+    AppError::Unprocessable { message, errors }
+}
+
+/// A raw source: the importers read files (zip archives need to seek), so
+/// a private temporary file holds the body while they do.
+fn import_raw(
+    body: &[u8],
+    config: &ImportConfig,
+) -> Result<yata_feeds::import::SourceImport, AppError> {
+    let mut file = tempfile::Builder::new()
+        .prefix("yata-feed-")
+        .tempfile()
+        .map_err(AppError::internal)?;
+    file.write_all(body).map_err(AppError::internal)?;
+    file.flush().map_err(AppError::internal)?;
+    import(file.path(), config, &|_| {})
+        .map_err(|e| unprocessable(format!("feed: {e}"), Vec::new()))
+}
+
+/// A signed bundle: its signature is checked against the server's trusted
+/// keys before anything in it is read; then every source in it.
+fn import_bundle(
+    body: &[u8],
+    trusted: &[yata_feeds::bundle::VerifyingKey],
+    config: &ImportConfig,
+) -> Result<yata_feeds::import::SourceImport, AppError> {
+    if trusted.is_empty() {
+        return Err(unprocessable(
+            "a signed feed bundle, but the server trusts no keys (yata serve --trusted-key); nothing was imported".into(),
+            Vec::new(),
+        ));
+    }
+    let verified = yata_feeds::bundle::open(body, trusted)
+        .map_err(|e| unprocessable(format!("bundle: {e}; nothing was imported"), Vec::new()))?;
+    let mut all = yata_feeds::import::SourceImport::default();
+    for source in verified.sources() {
+        let one = yata_feeds::import::import_bundle(source.name(), &verified, config, &|_| {})
+            .map_err(|e| unprocessable(format!("bundle: {}: {e}", source.name()), Vec::new()))?;
+        all.documents += one.documents;
+        all.records.extend(one.records);
+        all.problems.extend(one.problems);
+        all.skipped.extend(one.skipped);
+    }
+    Ok(all)
 }
 
 /// The stored snapshot the server runs on.

@@ -114,12 +114,17 @@ pub enum Backend {
 /// A fresh app on `backend` with an NCO and an NCO admin token; `None`
 /// when PostgreSQL is asked for outside CI without a server.
 pub async fn app(backend: Backend) -> Option<App> {
+    app_with(backend, ServiceConfig::default()).await
+}
+
+/// As [`app`], with the server configured by `config`.
+pub async fn app_with(backend: Backend, config: ServiceConfig) -> Option<App> {
     let db = match backend {
         Backend::Sqlite => TestDatabase::sqlite(),
         Backend::Postgres => TestDatabase::postgres().await?,
     };
     let store = yata_store::open(&db.url).await.unwrap();
-    let state = AppState::new(store, Policy::default(), ServiceConfig::default());
+    let state = AppState::new(store, Policy::default(), config);
     state.set_ready();
     let nco_org = state.store().nco_organization(&Actor::Cli).await.unwrap();
     let nco = token(&state, nco_org, Role::Admin).await;
