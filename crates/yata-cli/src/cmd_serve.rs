@@ -36,6 +36,10 @@ pub(crate) struct ServeArgs {
     /// Without one, bundles are refused.
     #[arg(long, value_name = "FILE")]
     trusted_key: Vec<PathBuf>,
+    /// How long a replica holds a background job before another replica
+    /// may take it over (a crashed replica's jobs wait this long).
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
+    job_lease_secs: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +84,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
     let mut service = ServiceConfig {
         max_upload: args.max_upload_mib << 20,
         trusted_keys,
+        job_lease: jiff::SignedDuration::from_secs(i64::from(args.job_lease_secs.max(1))),
         ..ServiceConfig::default()
     };
     service.inventory_limits.max_bytes = service.max_upload;

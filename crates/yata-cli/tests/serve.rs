@@ -26,8 +26,14 @@ struct Server {
 impl Server {
     /// Starts `yata serve` on a free port and waits until it is ready.
     fn start(db: &str) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    /// As [`Server::start`], with more `yata serve` arguments.
+    fn start_with(db: &str, extra: &[&str]) -> Server {
         let mut child = yata()
             .args(["serve", "--db", db, "--bind", "127.0.0.1:0"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -449,4 +455,139 @@ fn feeds_imported_into_the_store_are_what_the_server_runs_on() {
     );
     server.kill();
     audit_intact(&db.url);
+}
+
+/// Polls `f` until it holds, for at most `secs` seconds.
+#[track_caller]
+fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(Instant::now() < deadline, "not within {secs} s: {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Three replicas on one PostgreSQL behave as one: writes through one are
+/// seen through the others (the in-memory knowledge follows through
+/// LISTEN/NOTIFY), a background job runs exactly once, and a job whose
+/// replica died is finished by another once its lease expires.
+#[test]
+fn replicas_on_one_postgres_behave_as_one() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(db) = rt.block_on(TestDatabase::postgres()) else {
+        return;
+    };
+    let Some(rustsec) = yata_testdata::path("rustsec/advisory-db") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("rustsec.snap");
+    let out = yata()
+        .args(["feed", "import"])
+        .arg(&rustsec)
+        .arg("--out")
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = bootstrap_token(&db.url);
+    let lease = ["--job-lease-secs", "3"];
+    let a = Server::start_with(&db.url, &lease);
+    let b = Server::start_with(&db.url, &lease);
+    let c = Server::start_with(&db.url, &lease);
+
+    let (_, me) = a.json("GET", "/api/v1/session", &token, Value::Null);
+    let org = me["organization"]["id"].as_i64().unwrap();
+    let (status, asset) = a.json(
+        "POST",
+        &format!("/api/v1/organizations/{org}/assets"),
+        &token,
+        json!({ "name": "payments", "kind": "software", "internet_exposed": true, "criticality": "high" }),
+    );
+    assert_eq!(status, 201, "{asset}");
+    let asset = asset["id"].as_i64().unwrap();
+    let lock = "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+    let (status, _) = a.call(
+        "PUT",
+        &format!("/api/v1/assets/{asset}/inventory?name=Cargo.lock"),
+        Some(&token),
+        lock.as_bytes(),
+    );
+    assert_eq!(status, 200);
+
+    // Feeds in through A, in the background.
+    let (status, body) = a.call(
+        "POST",
+        "/api/v1/feeds",
+        Some(&token),
+        &std::fs::read(&snapshot).unwrap(),
+    );
+    assert_eq!(status, 202, "{}", String::from_utf8_lossy(&body));
+    // B's knowledge follows without a restart.
+    eventually(20, "B loads the new snapshot", || {
+        b.json("GET", "/api/v1/feeds", &token, Value::Null).1["vulnerabilities"].as_u64()
+            > Some(500)
+    });
+    // Some replica runs the re-evaluation; C shows its findings.
+    let findings = format!("/api/v1/organizations/{org}/findings");
+    eventually(30, "findings through C", || {
+        c.json("GET", &findings, &token, Value::Null).1["findings"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    });
+    // Exactly once: one re-evaluation of the asset in the audit log.
+    std::thread::sleep(Duration::from_secs(3));
+    let refreshes = |s: &Server| {
+        let (_, log) = s.json("GET", "/api/v1/audit?limit=10000", &token, Value::Null);
+        log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "findings.refresh")
+            .count()
+    };
+    assert_eq!(refreshes(&b), 1, "the job ran once across three replicas");
+
+    // A replica dies holding a job: the test plays that replica, claiming
+    // the job and never finishing it. Another takes it over after the lease.
+    let store = rt.block_on(yata_store::open(&db.url)).unwrap();
+    let job = rt
+        .block_on(store.enqueue_job(
+            &yata_store::Actor::Cli,
+            &yata_store::NewJob {
+                kind: "reevaluate".into(),
+                payload: "\"all\"".into(),
+                run_at: jiff::Timestamp::now() - jiff::SignedDuration::from_secs(1),
+            },
+        ))
+        .unwrap();
+    let claimed = rt
+        .block_on(store.claim_job(
+            "dead-replica",
+            jiff::Timestamp::now(),
+            jiff::SignedDuration::from_secs(3),
+        ))
+        .unwrap();
+    if claimed.as_ref().map(|j| j.id) == Some(job) {
+        a.kill();
+        eventually(30, "another replica finishes the dead one's job", || {
+            refreshes(&b) == 2
+        });
+        let late = rt.block_on(store.finish_job(job, "dead-replica"));
+        assert!(late.is_err(), "the dead replica's lease is gone");
+    } else {
+        // A live replica was quicker than the test: it runs the job itself.
+        eventually(30, "the job runs", || refreshes(&b) == 2);
+    }
+    rt.block_on(store.close()).unwrap();
+    drop((b, c));
+    audit_intact(&db.url);
+    rt.block_on(db.finish());
 }

@@ -112,8 +112,13 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let local = listener.local_addr()?;
     api::feeds::reload(&state).await?;
+    // Listen before filing, so that nothing changed meanwhile is missed.
+    let changes = state.store().changes().await?;
     let assets = reevaluate::load_installed(&state).await?;
     tracing::info!(assets, "installed packages filed");
+    if let Some(changes) = changes {
+        tokio::spawn(reevaluate::follow(state.clone(), changes));
+    }
     state.set_ready();
     let k = state.knowledge();
     tracing::info!(

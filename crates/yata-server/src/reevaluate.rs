@@ -204,3 +204,43 @@ pub async fn load_installed(state: &AppState) -> Result<u64, AppError> {
     }
     Ok(n)
 }
+
+/// Files one asset's current inventory in the population (another replica
+/// changed it).
+pub async fn load_installed_asset(state: &AppState, id: AssetId) -> Result<(), AppError> {
+    let store = state.store();
+    let (Some(asset), Some(doc)) = (store.asset(id).await?, store.current_inventory(id).await?)
+    else {
+        return Ok(());
+    };
+    let limits = state.config().inventory_limits.clone();
+    let (asset, inventory) = tokio::task::spawn_blocking(move || {
+        evaluate::load_inventory(&asset, &doc, &limits).map(|inv| (asset, inv))
+    })
+    .await
+    .map_err(AppError::internal)??;
+    evaluate::install(&mut *state.installed().write().await, &asset, &inventory);
+    Ok(())
+}
+
+/// Follows the announcements of other replicas' writes (PostgreSQL): a
+/// changed inventory is filed again, a new feed snapshot is loaded. This
+/// replica's own writes come back too; filing or loading them again is
+/// cheap next to missing another's.
+pub async fn follow(state: AppState, mut changes: tokio::sync::mpsc::Receiver<String>) {
+    while let Some(payload) = changes.recv().await {
+        let result = if let Some(id) = payload.strip_prefix("inventory:") {
+            match id.parse() {
+                Ok(id) => load_installed_asset(&state, AssetId(id)).await,
+                Err(_) => Ok(()),
+            }
+        } else if payload.starts_with("feed:") {
+            crate::api::feeds::reload(&state).await.map(|_| ())
+        } else {
+            Ok(())
+        };
+        if let Err(e) = result {
+            tracing::error!(payload, error = %e, "following a change failed");
+        }
+    }
+}

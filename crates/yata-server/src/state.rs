@@ -27,6 +27,8 @@ pub struct ServiceConfig {
     pub tls: bool,
     /// Keys a signed feed bundle may be signed with; none: bundles refused.
     pub trusted_keys: Vec<yata_feeds::bundle::VerifyingKey>,
+    /// How long a replica holds a job before another may take it over.
+    pub job_lease: jiff::SignedDuration,
 }
 
 impl Default for ServiceConfig {
@@ -38,6 +40,7 @@ impl Default for ServiceConfig {
             request_timeout: std::time::Duration::from_secs(30),
             tls: false,
             trusted_keys: Vec::new(),
+            job_lease: jiff::SignedDuration::from_mins(30),
         }
     }
 }

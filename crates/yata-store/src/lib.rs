@@ -318,6 +318,11 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn put_feed_snapshot<'a>(&'a self, actor: &'a Actor, new: &'a NewFeedSnapshot) -> Fut<'a, i64>;
     /// The latest snapshot stored, with its body.
     fn latest_feed_snapshot(&self) -> Fut<'_, Option<(FeedSnapshotMeta, Vec<u8>)>>;
+    /// PostgreSQL: the announcements of writes committed by any process on
+    /// the database, as they commit: `inventory:<asset id>` when an asset's
+    /// inventory changed, `feed:<digest>` when a feed snapshot was stored.
+    /// `None` on SQLite, which one process owns.
+    fn changes(&self) -> Fut<'_, Option<tokio::sync::mpsc::Receiver<String>>>;
 
     // Jobs.
 

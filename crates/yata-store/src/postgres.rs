@@ -48,3 +48,39 @@ async fn backup(_pool: &Pool<Db>, _out: &Path) -> Result<(), Error> {
         backend: "postgres (use pg_dump)",
     })
 }
+
+/// The channel committed writes are announced on.
+const CHANNEL: &str = "yata_changes";
+
+async fn notify(tx: &mut sqlx::Transaction<'static, Db>, payload: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Listens on the channel: every committed write's announcement, from any
+/// process. The listener reconnects by itself; announcements made while it
+/// was away are lost, which is why readers also reconcile at start-up.
+async fn listen(pool: &Pool<Db>) -> Result<Option<tokio::sync::mpsc::Receiver<String>>, Error> {
+    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel(1024);
+    tokio::spawn(async move {
+        loop {
+            match listener.recv().await {
+                Ok(n) => {
+                    if tx.send(n.payload().to_owned()).await.is_err() {
+                        return;
+                    }
+                }
+                // The store is closing: let its connection go.
+                Err(sqlx::Error::PoolClosed) => return,
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(500)).await,
+            }
+        }
+    });
+    Ok(Some(rx))
+}

@@ -124,6 +124,13 @@ impl Write {
         Ok(())
     }
 
+    /// Tells the other processes on this database, when the transaction
+    /// commits (PostgreSQL `NOTIFY`; nothing on SQLite).
+    async fn notify(&mut self, payload: &str) -> Result<(), Error> {
+        super::notify(&mut self.tx, payload).await?;
+        Ok(())
+    }
+
     async fn commit(mut self) -> Result<(), Error> {
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(self.seq as i64)
@@ -208,6 +215,7 @@ impl Write {
                    "findings_resolved": update.resolved}),
         )
         .await?;
+        self.notify(&format!("inventory:{}", inv.asset)).await?;
         Ok((InventoryId(inventory), update))
     }
 
@@ -1371,9 +1379,14 @@ impl Store for SqlStore {
                 json!({"digest": digest, "size": size}),
             )
             .await?;
+            w.notify(&format!("feed:{digest}")).await?;
             w.commit().await?;
             Ok(id)
         })
+    }
+
+    fn changes(&self) -> Fut<'_, Option<tokio::sync::mpsc::Receiver<String>>> {
+        Box::pin(super::listen(&self.pool))
     }
 
     fn latest_feed_snapshot(&self) -> Fut<'_, Option<(FeedSnapshotMeta, Vec<u8>)>> {

@@ -124,3 +124,15 @@ fn remove_with_sidecars(path: &Path) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// One process owns a SQLite store: nobody to tell.
+async fn notify(
+    _tx: &mut sqlx::Transaction<'static, Db>,
+    _payload: &str,
+) -> Result<(), sqlx::Error> {
+    Ok(())
+}
+
+async fn listen(_pool: &Pool<Db>) -> Result<Option<tokio::sync::mpsc::Receiver<String>>, Error> {
+    Ok(None)
+}

@@ -148,6 +148,7 @@ both!(
     bulk_assets_are_one_transaction,
     batch_transitions_are_all_or_nothing,
     summaries_and_exposure_queries,
+    other_processes_hear_of_committed_changes,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1774,4 +1775,41 @@ async fn summaries_and_exposure_queries(db: &TestDb) {
     ids.sort();
     assert_eq!(ids, ["CVE-A", "CVE-D"]);
     assert!(hits.iter().any(|f| f.kev));
+}
+
+async fn other_processes_hear_of_committed_changes(db: &TestDb) {
+    // A second store on the same database stands for another replica.
+    let other = open(&db.url).await.unwrap();
+    let Some(mut rx) = other.changes().await.unwrap() else {
+        assert_eq!(
+            db.store.backend(),
+            Backend::Sqlite,
+            "only SQLite has no announcements"
+        );
+        return;
+    };
+    let (_, a) = setup_asset(db).await;
+    // A rolled-back write announces nothing.
+    let err = db
+        .store
+        .replace_inventory(&ADMIN, &inventory(AssetId(9_999), "ghost"), &[])
+        .await;
+    assert!(err.is_err());
+    db.store
+        .replace_inventory(&ADMIN, &inventory(a, "x"), &[seen("CVE-1", "s")])
+        .await
+        .unwrap();
+    let feed = snapshot(b"snapshot".to_vec(), "{}");
+    let digest = feed.digest.clone();
+    db.store.put_feed_snapshot(&ADMIN, &feed).await.unwrap();
+    let mut heard = Vec::new();
+    while heard.len() < 2 {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .expect("announced within 10 s")
+            .unwrap();
+        heard.push(next);
+    }
+    assert_eq!(heard, [format!("inventory:{a}"), format!("feed:{digest}")]);
+    other.close().await.unwrap();
 }

@@ -270,11 +270,7 @@ pub async fn reload(state: &AppState) -> Result<bool, AppError> {
 pub async fn run_one_job(state: &AppState, worker: &str) -> Result<bool, AppError> {
     let Some(job) = state
         .store()
-        .claim_job(
-            worker,
-            Timestamp::now(),
-            jiff::SignedDuration::from_mins(30),
-        )
+        .claim_job(worker, Timestamp::now(), state.config().job_lease)
         .await?
     else {
         return Ok(false);
