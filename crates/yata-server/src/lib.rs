@@ -11,7 +11,9 @@
 //! * [`evaluate`]: inventories → findings with the matcher of `yata-match`,
 //!   on blocking threads;
 //! * [`middleware`]: request ids, security headers, metrics and the one
-//!   error body shape.
+//!   error body shape;
+//! * [`webhooks`]: the store's outbox events fanned out to organisations'
+//!   webhooks, signed, delivered and retried by a loop of their own.
 //!
 //! Findings are computed when an inventory is uploaded (in the request:
 //! parse, match, and one store transaction) and when feeds are imported
@@ -40,6 +42,7 @@ pub mod openapi;
 mod state;
 pub mod tls;
 pub mod visibility;
+pub mod webhooks;
 
 pub use error::AppError;
 pub use state::{AppState, Knowledge, ServiceConfig};
