@@ -135,6 +135,7 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
         );
     }
     let worker = tokio::spawn(work(state.clone()));
+    let deliveries = tokio::spawn(webhooks::work(state.clone(), worker_name()));
     let app = router(state.clone()).into_make_service_with_connect_info::<auth::PeerAddr>();
     match tls {
         Some(config) => {
@@ -150,6 +151,7 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
         }
     }
     worker.abort();
+    deliveries.abort();
     state.store().close().await?;
     Ok(())
 }
@@ -174,9 +176,12 @@ async fn bootstrap_link(
     Ok(Some(format!("{scheme}://{local}/bootstrap/{secret}")))
 }
 
-/// The background worker: due jobs and expired risk acceptances.
+/// The background worker: due jobs, expired risk acceptances and, every
+/// minute, the webhook deadline scan.
 async fn work(state: AppState) {
-    let worker = format!("{}:{}", hostname(), std::process::id());
+    let worker = worker_name();
+    let delivery = webhooks::DeliveryConfig::default();
+    let mut scanned: Option<std::time::Instant> = None;
     loop {
         match api::feeds::run_one_job(&state, &worker).await {
             Ok(true) => continue,
@@ -186,8 +191,19 @@ async fn work(state: AppState) {
         if let Err(e) = state.store().reopen_expired_risks(Timestamp::now()).await {
             tracing::error!(error = %e, "reopening expired risks failed");
         }
+        if scanned.is_none_or(|t| t.elapsed() >= webhooks::SCAN_EVERY) {
+            scanned = Some(std::time::Instant::now());
+            if let Err(e) = webhooks::scan_deadlines(&state, Timestamp::now(), &delivery).await {
+                tracing::error!(error = %e, "scanning deadlines for webhooks failed");
+            }
+        }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
+}
+
+/// This process among the replicas: what leases name.
+fn worker_name() -> String {
+    format!("{}:{}", hostname(), std::process::id())
 }
 
 fn hostname() -> String {
