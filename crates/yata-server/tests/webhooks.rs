@@ -663,3 +663,69 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up(app: &App) {
     }
 }
 both!(failed_deliveries_are_retried_with_backoff_then_given_up);
+
+/// An HTTPS receiver whose certificate the system does not trust: the
+/// handshake is refused, nothing is sent, and the log says why.
+async fn https_receivers_need_a_trusted_certificate(app: &App) {
+    if !app.load_rustsec().await {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+    let tls = yata_server::tls::server_config(&cert_path, &key_path).unwrap();
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = tcp.local_addr().unwrap();
+    let listener = yata_server::tls::TlsListener::new(tcp, tls).unwrap();
+    let r = Arc::new(Receiver::default());
+    let receiver = Router::new()
+        .route("/{*path}", post(receive))
+        .with_state(Arc::clone(&r));
+    let server = tokio::spawn(async move { axum::serve(listener, receiver).await });
+
+    let org = app
+        .create_org("Example Bank", "operator", &["finance"])
+        .await;
+    let admin = app.issue_token(org, "admin").await;
+    let reply = register(
+        app,
+        org,
+        &admin,
+        json!({ "url": format!("https://{addr}/hook"), "events": ["finding.new"] }),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let id = reply.json()["id"].as_i64().unwrap();
+    let asset = app.create_software(org, &admin, "online banking").await;
+    assert_eq!(
+        app.upload_lock(asset, &admin, VULNERABLE_LOCK).await.status,
+        StatusCode::OK
+    );
+    let (made, attempted) = webhooks::run_once(&app.state, WORKER, Timestamp::now(), &config())
+        .await
+        .unwrap();
+    assert!(made > 0 && attempted == made as usize);
+    assert!(r.received.lock().unwrap().is_empty());
+    let log = app
+        .get(
+            &format!("/api/v1/organizations/{org}/webhooks/{id}/deliveries"),
+            &admin,
+        )
+        .await
+        .json();
+    for d in log["deliveries"].as_array().unwrap() {
+        let error = d["last_error"].as_str().unwrap();
+        assert!(
+            error.starts_with("tls: ") && error.contains("certificate"),
+            "{error}"
+        );
+        assert_eq!(
+            (d["status"].as_str(), d["attempts"].as_i64()),
+            (Some("pending"), Some(1))
+        );
+    }
+    server.abort();
+}
+both!(https_receivers_need_a_trusted_certificate);
