@@ -11,7 +11,9 @@
 //! * [`evaluate`]: inventories → findings with the matcher of `yata-match`,
 //!   on blocking threads;
 //! * [`middleware`]: request ids, security headers, metrics and the one
-//!   error body shape.
+//!   error body shape;
+//! * [`webhooks`]: the store's outbox events fanned out to organisations'
+//!   webhooks, signed, delivered and retried by a loop of their own.
 //!
 //! Findings are computed when an inventory is uploaded (in the request:
 //! parse, match, and one store transaction) and when feeds are imported
@@ -41,6 +43,7 @@ pub mod reevaluate;
 mod state;
 pub mod tls;
 pub mod visibility;
+pub mod webhooks;
 
 pub use error::AppError;
 pub use state::{AppState, Knowledge, ServiceConfig};
@@ -140,6 +143,7 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
         );
     }
     let worker = tokio::spawn(work(state.clone()));
+    let deliveries = tokio::spawn(webhooks::work(state.clone(), worker_name()));
     let app = router(state.clone()).into_make_service_with_connect_info::<auth::PeerAddr>();
     match tls {
         Some(config) => {
@@ -155,6 +159,7 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
         }
     }
     worker.abort();
+    deliveries.abort();
     state.store().close().await?;
     Ok(())
 }
@@ -179,9 +184,12 @@ async fn bootstrap_link(
     Ok(Some(format!("{scheme}://{local}/bootstrap/{secret}")))
 }
 
-/// The background worker: due jobs and expired risk acceptances.
+/// The background worker: due jobs, expired risk acceptances and, every
+/// minute, the webhook deadline scan.
 async fn work(state: AppState) {
-    let worker = format!("{}:{}", hostname(), std::process::id());
+    let worker = worker_name();
+    let delivery = webhooks::DeliveryConfig::default();
+    let mut scanned: Option<std::time::Instant> = None;
     loop {
         match api::feeds::run_one_job(&state, &worker).await {
             Ok(true) => continue,
@@ -191,8 +199,19 @@ async fn work(state: AppState) {
         if let Err(e) = state.store().reopen_expired_risks(Timestamp::now()).await {
             tracing::error!(error = %e, "reopening expired risks failed");
         }
+        if scanned.is_none_or(|t| t.elapsed() >= webhooks::SCAN_EVERY) {
+            scanned = Some(std::time::Instant::now());
+            if let Err(e) = webhooks::scan_deadlines(&state, Timestamp::now(), &delivery).await {
+                tracing::error!(error = %e, "scanning deadlines for webhooks failed");
+            }
+        }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
+}
+
+/// This process among the replicas: what leases name.
+fn worker_name() -> String {
+    format!("{}:{}", hostname(), std::process::id())
 }
 
 fn hostname() -> String {

@@ -59,6 +59,22 @@ fn schemas() -> Value {
                 "expires_in_days": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 90 }
             }
         },
+        "NewWebhook": {
+            "type": "object", "additionalProperties": false,
+            "required": ["url", "events"],
+            "properties": {
+                "url": { "type": "string", "format": "uri", "maxLength": 2000, "description": "http or https; fetched from the server." },
+                "events": {
+                    "type": "array", "minItems": 1,
+                    "items": { "enum": ["finding.new", "finding.deadline_approaching", "finding.overdue"] }
+                },
+                "min_decision": {
+                    "enum": ["fix on system upgrade", "60 days", "14 days", "3 days", "3 days & forensic investigation"],
+                    "description": "Only findings whose BOD 26-04 decision is this or more urgent; absent: every finding."
+                },
+                "secret": { "type": "string", "minLength": 16, "maxLength": 256, "description": "The HMAC-SHA256 key of X-Yata-Signature; generated (256 bits) if absent. Returned once." }
+            }
+        },
         "NewAsset": {
             "type": "object", "additionalProperties": false,
             "required": ["name", "kind", "internet_exposed", "criticality"],

@@ -3,7 +3,9 @@
 //! finding through the functions here, never through the store directly.
 //!
 //! * Members see their own organisation's data; admins and analysts write
-//!   it; only admins manage tokens and members.
+//!   it; only admins manage tokens and members; only its own admins see and
+//!   manage its webhooks (not even the NCO: their URLs and delivery logs
+//!   are the organisation's own plumbing).
 //! * A sector ministry sees the assets and findings (not raw inventories)
 //!   of the operators and government bodies in the sectors it supervises.
 //! * The NCO sees every organisation's assets and findings (not raw
@@ -31,6 +33,8 @@ pub enum Object {
     Inventory,
     /// API tokens and memberships.
     Tokens,
+    /// Webhooks and their delivery logs.
+    Webhooks,
 }
 
 /// What a request does to it.
@@ -68,7 +72,7 @@ enum Relation {
 /// Whether `p` may see `object` of `target` at all.
 pub fn sees(p: &Principal, target: &Organization, object: Object) -> bool {
     match (relation(p, target), object) {
-        (Relation::Own, Object::Tokens) => p.role == Role::Admin,
+        (Relation::Own, Object::Tokens | Object::Webhooks) => p.role == Role::Admin,
         (Relation::Own, _) => true,
         (Relation::National, Object::Status) => true,
         (Relation::National, Object::Tokens) => p.role == Role::Admin,
@@ -80,7 +84,7 @@ pub fn sees(p: &Principal, target: &Organization, object: Object) -> bool {
 /// Whether `p` may change `object` of `target` (assumes [`sees`]).
 pub fn writes(p: &Principal, target: &Organization, object: Object) -> bool {
     match (relation(p, target), object) {
-        (Relation::Own, Object::Tokens) => p.role == Role::Admin,
+        (Relation::Own, Object::Tokens | Object::Webhooks) => p.role == Role::Admin,
         (Relation::Own, _) => matches!(p.role, Role::Admin | Role::Analyst),
         (Relation::National, Object::Tokens) => p.role == Role::Admin,
         _ => false,
@@ -226,6 +230,21 @@ mod tests {
             assert!(sees(&p, &own, Object::Inventory));
             assert_eq!(writes(&p, &own, Object::Status), write, "{role}");
             assert_eq!(sees(&p, &own, Object::Tokens), tokens, "{role}");
+            assert_eq!(sees(&p, &own, Object::Webhooks), tokens, "{role}");
+            assert_eq!(writes(&p, &own, Object::Webhooks), tokens, "{role}");
+        }
+    }
+
+    #[test]
+    fn webhooks_are_their_own_admins_only() {
+        let bank = org(2, OrgKind::Operator, &["finance"]);
+        for (caller, kind, sectors) in [
+            (1, OrgKind::Nco, &[][..]),
+            (3, OrgKind::Ministry, &["finance"][..]),
+            (4, OrgKind::Operator, &["finance"][..]),
+        ] {
+            let p = principal(org(caller, kind, sectors), Role::Admin);
+            assert!(!sees(&p, &bank, Object::Webhooks), "{kind}");
         }
     }
 

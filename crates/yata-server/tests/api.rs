@@ -1359,6 +1359,11 @@ async fn the_openapi_document_lists_every_route() {
         ("get", "/api/v1/organizations/{org}/findings"),
         ("post", "/api/v1/findings/{finding}/transitions"),
         ("post", "/api/v1/feeds"),
+        ("post", "/api/v1/organizations/{org}/webhooks"),
+        (
+            "get",
+            "/api/v1/organizations/{org}/webhooks/{webhook}/deliveries",
+        ),
         ("get", "/healthz"),
         ("get", "/readyz"),
         ("get", "/metrics"),
@@ -1401,6 +1406,7 @@ async fn hostile_input_is_a_client_error_on_every_route(app: &App) {
                 .replace("{asset}", param)
                 .replace("{finding}", param)
                 .replace("{token}", param)
+                .replace("{webhook}", param)
                 .replace("{secret}", param);
             for query in [
                 "",

@@ -117,6 +117,14 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
                 NotFound
             }
         }
+        // The organisation's own admins only, not even the NCO's.
+        "create_webhook" | "list_webhooks" | "delete_webhook" | "webhook_deliveries" => {
+            if rel == Own && role == Role::Admin {
+                Allow
+            } else {
+                NotFound
+            }
+        }
         "organization_summary" => {
             if sees_status {
                 Allow
@@ -163,6 +171,9 @@ fn body(operation: &str, finding: i64) -> RequestBody {
             RequestBody::Json(json!({ "name": format!("org {}", next()), "kind": "vendor" }))
         }
         "create_token" => RequestBody::Json(json!({ "role": "viewer", "name": "matrix" })),
+        "create_webhook" => RequestBody::Json(
+            json!({ "url": "http://127.0.0.1:9/matrix", "events": ["finding.new"] }),
+        ),
         "create_asset" => RequestBody::Json(
             json!({ "name": format!("asset {}", next()), "kind": "software", "internet_exposed": false, "criticality": "low" }),
         ),
@@ -181,6 +192,25 @@ fn body(operation: &str, finding: i64) -> RequestBody {
         "import_feeds" => RequestBody::Raw(b"not a feed".to_vec()),
         _ => RequestBody::None,
     }
+}
+
+/// A new webhook of `org`, made directly in the store.
+async fn webhook(state: &yata_server::AppState, org: OrgId) -> i64 {
+    state
+        .store()
+        .create_webhook(
+            &yata_store::Actor::Cli,
+            &yata_store::NewWebhook {
+                org,
+                url: "http://127.0.0.1:9/matrix".into(),
+                events: vec![yata_store::EventKind::FindingNew],
+                min_decision: None,
+                secret: "matrix-secret-matrix-secret".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .0
 }
 
 fn next() -> u32 {
@@ -293,6 +323,13 @@ async fn every_route_every_role_every_relation(app: &App) {
             path
         };
         for (caller, token) in &callers {
+            // A webhook of its own for each deletion, so an earlier one
+            // cannot make a later caller's answer 404.
+            let path = if path.contains("{webhook}") {
+                path.replace("{webhook}", &webhook(state, target).await.to_string())
+            } else {
+                path.clone()
+            };
             let want = expect(route.operation, *caller);
             let r = app
                 .send(

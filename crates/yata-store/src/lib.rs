@@ -35,9 +35,18 @@
 //!   audit entries, moves the head and commits. The chain therefore has no
 //!   gaps and no forks, and a rolled-back write leaves no entry. The price
 //!   is that writers are serialised on PostgreSQL too; measured batching
-//!   comes before any cleverer scheme. The one exception is job leases
-//!   ([`Store::claim_job`], [`Store::finish_job`]): queue bookkeeping, not
-//!   platform data, so not audited (enqueueing is).
+//!   comes before any cleverer scheme. The exceptions are queue
+//!   bookkeeping, not platform data, so not audited: job leases
+//!   ([`Store::claim_job`], [`Store::finish_job`]; enqueueing is audited)
+//!   and webhook deliveries (fan-out, leases and attempts:
+//!   [`Store::dispatch_events`], [`Store::claim_delivery`],
+//!   [`Store::finish_delivery`]; registering a webhook is audited).
+//! * **Events are written with their cause** (the outbox, `outbox.rs`): a
+//!   write that opens or reopens findings writes their `finding.new`
+//!   events in its own transaction, and the deadline scan writes its events
+//!   in one; so an event exists exactly when its change was committed.
+//!   Events are written only for organisations with a webhook subscribed
+//!   to their kind.
 //! * **The audit chain** ([`audit`]): each entry's hash covers the previous
 //!   hash and its own fields; [`Store::verify_audit`] recomputes it and
 //!   names the first broken entry. Triggers refuse UPDATE and DELETE on
@@ -58,13 +67,15 @@
 //! thousands of observations per asset), finding listing and transitions
 //! with history, expiry of accepted risks, advisory snapshots imported into
 //! the server (every import kept; the latest is the one in use), the job
-//! queue (enqueue, claim with a lease, finish), the audit log and its
-//! verification, SQLite backup (`VACUUM INTO`) and restore.
+//! queue (enqueue, claim with a lease, finish), webhooks with the event
+//! outbox and the delivery queue (claim with a lease, attempts, the
+//! delivery log), the audit log and its verification, SQLite backup
+//! (`VACUUM INTO`) and restore.
 //!
 //! Designed only (columns exist, no operations yet): job failure and retry
-//! (`attempts`, `last_error`). Not yet here: removing expired sessions and
-//! old snapshots, listing snapshots, incidents, alerts and controls (later
-//! issues).
+//! (`attempts`, `last_error`). Not yet here: removing expired sessions,
+//! old snapshots and old events and deliveries, listing snapshots,
+//! incidents, alerts and controls (later issues).
 //!
 //! No TLS to PostgreSQL yet (sqlx built without a TLS feature): use a unix
 //! socket or a local address until a deployment needs it.
@@ -89,9 +100,11 @@ mod sqlite;
 /// Test support: a fresh database per test (feature `testing`).
 #[cfg(feature = "testing")]
 pub mod testing;
+mod webhook;
 
 pub use error::Error;
 pub use model::*;
+pub use webhook::*;
 
 /// What every [`Store`] method returns: a boxed, sendable future.
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
@@ -337,6 +350,55 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Fut<'a, Option<Job>>;
     /// Marks a leased job done; `Conflict` if `worker` no longer holds it.
     fn finish_job<'a>(&'a self, id: JobId, worker: &'a str) -> Fut<'a, ()>;
+
+    // Webhooks and the event outbox (see the `webhook` module's docs).
+
+    /// Registers a webhook. Audited without its secret and with only its
+    /// URL's origin (paths and queries often carry tokens). `Invalid`
+    /// without events.
+    fn create_webhook<'a>(&'a self, actor: &'a Actor, new: &'a NewWebhook) -> Fut<'a, WebhookId>;
+    /// An organisation's webhooks, by id, without their secrets.
+    fn webhooks(&self, org: OrgId) -> Fut<'_, Vec<Webhook>>;
+    /// Deletes a webhook with its deliveries. `NotFound` if there is none.
+    fn delete_webhook<'a>(&'a self, actor: &'a Actor, id: WebhookId) -> Fut<'a, ()>;
+    /// A webhook's deliveries, newest first, at most `limit`.
+    fn webhook_deliveries(&self, webhook: WebhookId, limit: u32) -> Fut<'_, Vec<Delivery>>;
+    /// In one transaction, for organisations with a webhook subscribed:
+    /// `finding.overdue` for every open or in-triage finding whose deadline
+    /// is before `now`, and `finding.deadline_approaching` for those whose
+    /// deadline is in `[now, now + window)`, each once per finding.
+    /// Audited when it writes any.
+    fn scan_deadlines(&self, now: Timestamp, window: SignedDuration) -> Fut<'_, DeadlineEvents>;
+    /// Events not yet fanned out into deliveries, oldest first, at most
+    /// `limit`.
+    fn undispatched_events(&self, limit: u32) -> Fut<'_, Vec<Event>>;
+    /// In one transaction: marks each event dispatched and creates its
+    /// deliveries to the webhooks given, due at `at`. An event already
+    /// dispatched (by another replica) is skipped. Returns how many
+    /// deliveries it created. Queue bookkeeping, like job leases: not
+    /// audited.
+    fn dispatch_events<'a>(
+        &'a self,
+        fan_out: &'a [(EventId, Vec<WebhookId>)],
+        at: Timestamp,
+    ) -> Fut<'a, u64>;
+    /// Leases the oldest due delivery (not leased, or lease expired) to
+    /// `worker` until `now + lease`, counting an attempt, with what sending
+    /// it needs. No two workers get the same lease.
+    fn claim_delivery<'a>(
+        &'a self,
+        worker: &'a str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Fut<'a, Option<DeliveryTask>>;
+    /// Records how a leased delivery's attempt ended and releases it;
+    /// `Conflict` if `worker` no longer holds it (or it was deleted).
+    fn finish_delivery<'a>(
+        &'a self,
+        id: DeliveryId,
+        worker: &'a str,
+        attempt: &'a Attempt,
+    ) -> Fut<'a, ()>;
 
     // Audit and backup.
 

@@ -44,12 +44,14 @@ macro_rules! text_enum {
     };
 }
 
+pub(crate) use text_enum;
+
 /// A string that names no value of a closed set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what}: {value:?}")]
 pub struct UnknownValue {
-    what: &'static str,
-    value: String,
+    pub(crate) what: &'static str,
+    pub(crate) value: String,
 }
 
 text_enum! {
@@ -124,6 +126,7 @@ macro_rules! id_type {
         }
     )+};
 }
+pub(crate) use id_type;
 
 id_type! {
     /// An organisation.

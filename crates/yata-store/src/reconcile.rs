@@ -51,14 +51,16 @@ struct Existing {
 /// others observed are refreshed (last seen, present, decision, deadline,
 /// explanation; their state kept), and present ones no longer observed
 /// become absent, fixed if they were open or in triage. Records the
-/// transitions; the caller audits and commits.
+/// transitions; the caller audits and commits. Returns what it did and the
+/// ids of the findings it opened or reopened (the caller writes their
+/// events in the same transaction).
 pub(super) async fn reconcile(
     w: &mut Write,
     org: i64,
     asset: i64,
     observations: &[Observation],
     notes: &Notes,
-) -> Result<FindingsUpdate, Error> {
+) -> Result<(FindingsUpdate, Vec<i64>), Error> {
     let rows = sqlx::query(
         "SELECT id, vuln_id, subject, state, present FROM findings WHERE asset_id = $1",
     )
@@ -112,19 +114,21 @@ pub(super) async fn reconcile(
         .partition(|e| matches!(e.state, FindingState::Open | FindingState::InTriage));
     let resolved: Vec<(i64, FindingState)> = resolved.iter().map(|e| (e.id, e.state)).collect();
 
-    insert_new(w, org, asset, &new).await?;
+    let mut entered = insert_new(w, org, asset, &new).await?;
     refresh(w, &again).await?;
     mark_absent(w, &absent.iter().map(|e| e.id).collect::<Vec<_>>(), false).await?;
     mark_absent(w, &resolved.iter().map(|r| r.0).collect::<Vec<_>>(), true).await?;
     record(w, &reopened, FindingState::Open, &notes.reopened).await?;
     record(w, &resolved, FindingState::Fixed, &notes.resolved).await?;
 
-    Ok(FindingsUpdate {
+    let update = FindingsUpdate {
         opened: new.len() as u64,
         reopened: reopened.len() as u64,
         refreshed: (again.len() - reopened.len()) as u64,
         resolved: resolved.len() as u64,
-    })
+    };
+    entered.extend(reopened.iter().map(|r| r.0));
+    Ok((update, entered))
 }
 
 /// How many rows of `width` parameters fit in a statement that also binds
@@ -146,16 +150,17 @@ fn groups(n: usize, fixed: usize, width: usize, group: impl Fn(&mut String, usiz
     sql
 }
 
-/// Opens findings for observations that have none.
+/// Opens findings for observations that have none; returns their ids.
 async fn insert_new(
     w: &mut Write,
     org: i64,
     asset: i64,
     new: &[&Observation],
-) -> Result<(), Error> {
+) -> Result<Vec<i64>, Error> {
     // $1 org, $2 asset, $3 now; per row: vuln, subject, decision, deadline, kev, explanation.
     const FIXED: usize = 3;
     const WIDTH: usize = 6;
+    let mut ids = Vec::with_capacity(new.len());
     for chunk in new.chunks(rows_per_statement(FIXED, WIDTH)) {
         let values = groups(chunk.len(), FIXED, WIDTH, |sql, p| {
             let _ = write!(
@@ -170,9 +175,10 @@ async fn insert_new(
         });
         let sql = format!(
             "INSERT INTO findings (org_id, asset_id, vuln_id, subject, first_seen, last_seen, \
-             present, state, state_changed_at, decision, deadline, kev, explanation) VALUES {values}"
+             present, state, state_changed_at, decision, deadline, kev, explanation) VALUES {values} \
+             RETURNING id"
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql))
+        let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
             .persistent(false)
             .bind(org)
             .bind(asset)
@@ -186,9 +192,9 @@ async fn insert_new(
                 .bind(o.kev)
                 .bind(o.explanation.as_str());
         }
-        q.execute(&mut *w.tx).await?;
+        ids.extend(q.fetch_all(&mut *w.tx).await?);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Refreshes findings observed again, reopening the fixed ones.

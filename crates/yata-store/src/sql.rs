@@ -20,10 +20,18 @@ use crate::{
     NewToken, NewUser, Observation, OrgId, OrgKind, OrgSummary, Organization, Role, Sector,
     Session, SessionId, Store, TokenId, Transition, User, UserId,
 };
+use crate::{
+    Attempt, DeadlineEvents, Delivery, DeliveryId, DeliveryTask, Event, EventId, NewWebhook,
+    Webhook, WebhookId,
+};
 
 /// Findings brought in line with observations (`reconcile.rs`).
 #[path = "reconcile.rs"]
 mod reconcile;
+
+/// Webhooks, the event outbox and deliveries (`outbox.rs`).
+#[path = "outbox.rs"]
+mod outbox;
 
 type DbRow = <Db as sqlx::Database>::Row;
 
@@ -204,7 +212,9 @@ impl Write {
             reopened: format!("reappeared in inventory {inventory}"),
             resolved: format!("no longer in inventory {inventory}"),
         };
-        let update = reconcile::reconcile(self, org, inv.asset.0, observations, &notes).await?;
+        let (update, entered) =
+            reconcile::reconcile(self, org, inv.asset.0, observations, &notes).await?;
+        outbox::findings_new(self, &entered).await?;
         self.audit(
             "inventory.replace",
             &format!("asset:{}", inv.asset),
@@ -1055,7 +1065,9 @@ impl Store for SqlStore {
                 reopened: "matched again on re-evaluation".to_owned(),
                 resolved: "no longer matched on re-evaluation".to_owned(),
             };
-            let update = reconcile::reconcile(&mut w, org, asset.0, observations, &notes).await?;
+            let (update, entered) =
+                reconcile::reconcile(&mut w, org, asset.0, observations, &notes).await?;
+            outbox::findings_new(&mut w, &entered).await?;
             w.audit(
                 "findings.refresh",
                 &format!("asset:{asset}"),
@@ -1337,6 +1349,7 @@ impl Store for SqlStore {
                 )
                 .await?;
             }
+            outbox::findings_new(&mut w, &ids).await?;
             w.audit(
                 "finding.risk_expired",
                 "findings",
@@ -1491,6 +1504,56 @@ impl Store for SqlStore {
             }
             Ok(())
         })
+    }
+
+    fn create_webhook<'a>(&'a self, actor: &'a Actor, new: &'a NewWebhook) -> Fut<'a, WebhookId> {
+        Box::pin(outbox::create_webhook(self, actor, new))
+    }
+
+    fn webhooks(&self, org: OrgId) -> Fut<'_, Vec<Webhook>> {
+        Box::pin(outbox::webhooks(self, org))
+    }
+
+    fn delete_webhook<'a>(&'a self, actor: &'a Actor, id: WebhookId) -> Fut<'a, ()> {
+        Box::pin(outbox::delete_webhook(self, actor, id))
+    }
+
+    fn webhook_deliveries(&self, webhook: WebhookId, limit: u32) -> Fut<'_, Vec<Delivery>> {
+        Box::pin(outbox::webhook_deliveries(self, webhook, limit))
+    }
+
+    fn scan_deadlines(&self, now: Timestamp, window: SignedDuration) -> Fut<'_, DeadlineEvents> {
+        Box::pin(outbox::scan_deadlines(self, now, window))
+    }
+
+    fn undispatched_events(&self, limit: u32) -> Fut<'_, Vec<Event>> {
+        Box::pin(outbox::undispatched_events(self, limit))
+    }
+
+    fn dispatch_events<'a>(
+        &'a self,
+        fan_out: &'a [(EventId, Vec<WebhookId>)],
+        at: Timestamp,
+    ) -> Fut<'a, u64> {
+        Box::pin(outbox::dispatch_events(self, fan_out, at))
+    }
+
+    fn claim_delivery<'a>(
+        &'a self,
+        worker: &'a str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Fut<'a, Option<DeliveryTask>> {
+        Box::pin(outbox::claim_delivery(self, worker, now, lease))
+    }
+
+    fn finish_delivery<'a>(
+        &'a self,
+        id: DeliveryId,
+        worker: &'a str,
+        attempt: &'a Attempt,
+    ) -> Fut<'a, ()> {
+        Box::pin(outbox::finish_delivery(self, id, worker, attempt))
     }
 
     fn audit_entries(&self, after: u64, limit: u32) -> Fut<'_, Vec<AuditEntry>> {

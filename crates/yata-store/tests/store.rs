@@ -149,6 +149,8 @@ both!(
     batch_transitions_are_all_or_nothing,
     summaries_and_exposure_queries,
     other_processes_hear_of_committed_changes,
+    webhook_events_are_written_with_their_cause,
+    webhook_deliveries_are_leased_once_and_logged,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -1812,4 +1814,387 @@ async fn other_processes_hear_of_committed_changes(db: &TestDb) {
     }
     assert_eq!(heard, [format!("inventory:{a}"), format!("feed:{digest}")]);
     other.close().await.unwrap();
+}
+
+fn webhook(org: OrgId, events: &[EventKind]) -> NewWebhook {
+    NewWebhook {
+        org,
+        url: "https://hooks.example.jp/services/T0/secret-path".into(),
+        events: events.to_vec(),
+        min_decision: Some("14 days".into()),
+        secret: "s3cret-s3cret-s3cret".into(),
+    }
+}
+
+/// The undispatched events as (kind, vulnerability) pairs, in order.
+async fn pending(db: &TestDb) -> Vec<(EventKind, String)> {
+    let events = db.store.undispatched_events(1000).await.unwrap();
+    events.into_iter().map(|e| (e.kind, e.vuln_id)).collect()
+}
+
+async fn webhook_events_are_written_with_their_cause(db: &TestDb) {
+    use EventKind::*;
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let other = s
+        .create_organization(&ADMIN, &org("Rail West", OrgKind::Operator, &["railways"]))
+        .await
+        .unwrap();
+    // No webhook, or another organisation's: no events.
+    s.replace_inventory(&ADMIN, &inventory(a, "1"), &[seen("CVE-1", "p")])
+        .await
+        .unwrap();
+    s.create_webhook(&ADMIN, &webhook(other, &[FindingNew]))
+        .await
+        .unwrap();
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(a, "2"),
+        &[seen("CVE-1", "p"), seen("CVE-2", "p")],
+    )
+    .await
+    .unwrap();
+    assert!(pending(db).await.is_empty());
+
+    // Registered: audited without the secret or the URL's path.
+    let before = db.audit_len().await;
+    let h = s
+        .create_webhook(&ADMIN, &webhook(o, &[Overdue, FindingNew, Overdue]))
+        .await
+        .unwrap();
+    let entry = s.audit_entries(before, 10).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (entry.action.as_str(), db.audit_len().await),
+        ("webhook.create", before + 1)
+    );
+    assert!(
+        !entry.details.contains("s3cret") && !entry.details.contains("secret-path"),
+        "{}",
+        entry.details
+    );
+    let hooks = s.webhooks(o).await.unwrap();
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(
+        (
+            hooks[0].id,
+            &hooks[0].events,
+            hooks[0].min_decision.as_deref()
+        ),
+        (h, &vec![FindingNew, Overdue], Some("14 days"))
+    );
+    assert!(matches!(
+        s.create_webhook(&ADMIN, &webhook(o, &[])).await,
+        Err(Error::Invalid(_))
+    ));
+
+    // Opened and reopened findings, in the upload's transaction.
+    s.replace_inventory(&ADMIN, &inventory(a, "3"), &[seen("CVE-2", "p")])
+        .await
+        .unwrap();
+    assert!(pending(db).await.is_empty(), "resolving is no event");
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(a, "4"),
+        &[seen("CVE-1", "p"), seen("CVE-2", "p"), seen("CVE-3", "p")],
+    )
+    .await
+    .unwrap();
+    let events = s.undispatched_events(1000).await.unwrap();
+    let mut vulns: Vec<&str> = events.iter().map(|e| e.vuln_id.as_str()).collect();
+    vulns.sort();
+    assert_eq!(vulns, ["CVE-1", "CVE-3"]);
+    for e in &events {
+        let f = finding_by(db, o, &e.vuln_id).await;
+        assert_eq!(
+            (e.kind, e.org, e.finding, e.asset, e.state),
+            (FindingNew, o, f.id, a, FindingState::Open)
+        );
+        assert_eq!((&e.decision, e.deadline), (&f.decision, f.deadline));
+    }
+    // Re-evaluation reopens too.
+    s.refresh_findings(&ADMIN, a, &[seen("CVE-1", "p"), seen("CVE-2", "p")])
+        .await
+        .unwrap();
+    s.refresh_findings(
+        &ADMIN,
+        a,
+        &[seen("CVE-1", "p"), seen("CVE-2", "p"), seen("CVE-3", "p")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(pending(db).await.len(), 3);
+    // An expired risk acceptance reopens the finding: new again.
+    let f2 = finding_by(db, o, "CVE-2").await;
+    let until = Timestamp::from_second(1_800_000_000).unwrap();
+    s.transition_finding(
+        &ADMIN,
+        f2.id,
+        &Transition {
+            from: FindingState::Open,
+            to: FindingState::RiskAccepted,
+            justification: None,
+            note: "for now".into(),
+            risk_accepted_until: Some(until),
+        },
+    )
+    .await
+    .unwrap();
+    s.reopen_expired_risks(until).await.unwrap();
+    assert_eq!(
+        pending(db).await.last().unwrap(),
+        &(FindingNew, "CVE-2".to_owned())
+    );
+
+    // A write that fails writes no events.
+    let count = pending(db).await.len();
+    let item = |name: &str| NewAssetWithInventory {
+        asset: software(o, name),
+        inventory: inventory(AssetId(0), name),
+        observations: vec![seen("CVE-9", "q")],
+    };
+    let err = s
+        .create_assets(&ADMIN, &[item("fresh"), item("ticketing")])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Conflict(_)), "{err}");
+    assert_eq!(pending(db).await.len(), count);
+
+    // Deadlines (all at `seen`'s 1_900_000_000 s): approaching once, then
+    // overdue once, for subscribed kinds only.
+    let deadline = Timestamp::from_second(1_900_000_000).unwrap();
+    let window = SignedDuration::from_hours(72);
+    let scan = |now: Timestamp| s.scan_deadlines(now, window);
+    let early = deadline - SignedDuration::from_hours(100);
+    assert_eq!(scan(early).await.unwrap(), DeadlineEvents::default());
+    let soon = deadline - SignedDuration::from_hours(1);
+    assert_eq!(
+        scan(soon).await.unwrap(),
+        DeadlineEvents::default(),
+        "nobody subscribed to deadline_approaching"
+    );
+    s.create_webhook(&ADMIN, &webhook(o, &[DeadlineApproaching]))
+        .await
+        .unwrap();
+    let before = db.audit_len().await;
+    assert_eq!(
+        scan(soon).await.unwrap(),
+        DeadlineEvents {
+            approaching: 3,
+            overdue: 0
+        }
+    );
+    assert_eq!(db.audit_len().await, before + 1);
+    assert_eq!(scan(soon).await.unwrap(), DeadlineEvents::default());
+    // A finding in triage counts; a fixed one does not.
+    let f3 = finding_by(db, o, "CVE-3").await;
+    s.transition_finding(
+        &ADMIN,
+        f3.id,
+        &Transition {
+            from: FindingState::Open,
+            to: FindingState::Fixed,
+            justification: None,
+            note: "patched".into(),
+            risk_accepted_until: None,
+        },
+    )
+    .await
+    .unwrap();
+    let late = deadline + SignedDuration::from_secs(1);
+    assert_eq!(
+        scan(late).await.unwrap(),
+        DeadlineEvents {
+            approaching: 0,
+            overdue: 2
+        }
+    );
+    assert_eq!(scan(late).await.unwrap(), DeadlineEvents::default());
+    assert_eq!(
+        db.audit_len().await,
+        before + 3,
+        "two scans and a transition: empty scans are not audited"
+    );
+    let kinds: Vec<EventKind> = pending(db).await.iter().map(|e| e.0).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == Overdue).count(), 2);
+    assert_eq!(
+        kinds.iter().filter(|k| **k == DeadlineApproaching).count(),
+        3
+    );
+}
+
+async fn webhook_deliveries_are_leased_once_and_logged(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let h = s
+        .create_webhook(&ADMIN, &webhook(o, &[EventKind::FindingNew]))
+        .await
+        .unwrap();
+    let h2 = s
+        .create_webhook(&ADMIN, &webhook(o, &[EventKind::FindingNew]))
+        .await
+        .unwrap();
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(a, "1"),
+        &[seen("CVE-1", "p"), seen("CVE-2", "p"), seen("CVE-3", "p")],
+    )
+    .await
+    .unwrap();
+    let events = s.undispatched_events(1000).await.unwrap();
+    assert_eq!(events.len(), 3);
+    let audit = db.audit_len().await;
+
+    // Fan-out: each event to the webhooks the service chose, once.
+    let t0 = Timestamp::from_second(1_800_000_000).unwrap();
+    let fan: Vec<(EventId, Vec<WebhookId>)> = events
+        .iter()
+        .map(|e| {
+            let hooks = if e.vuln_id == "CVE-1" {
+                vec![h, h2]
+            } else {
+                vec![h]
+            };
+            (e.id, hooks)
+        })
+        .collect();
+    assert_eq!(s.dispatch_events(&fan, t0).await.unwrap(), 4);
+    assert_eq!(s.dispatch_events(&fan, t0).await.unwrap(), 0);
+    assert!(s.undispatched_events(1000).await.unwrap().is_empty());
+
+    // Every due delivery leased once.
+    let lease = SignedDuration::from_secs(60);
+    let mut tasks = Vec::new();
+    while let Some(t) = s.claim_delivery("w1", t0, lease).await.unwrap() {
+        tasks.push(t);
+    }
+    assert_eq!(tasks.len(), 4);
+    assert!(s.claim_delivery("w2", t0, lease).await.unwrap().is_none());
+    for t in &tasks {
+        assert_eq!(t.delivery.attempts, 1);
+        assert_eq!(t.secret, "s3cret-s3cret-s3cret");
+        assert_eq!(t.url, "https://hooks.example.jp/services/T0/secret-path");
+        assert_eq!(t.event.id, t.delivery.event);
+        assert_eq!(t.event.org, o);
+    }
+    let of_h: Vec<&DeliveryTask> = tasks.iter().filter(|t| t.delivery.webhook == h).collect();
+    assert_eq!(of_h.len(), 3);
+    let at = t0 + SignedDuration::from_secs(1);
+    let retry_at = t0 + SignedDuration::from_secs(30);
+    assert!(matches!(
+        s.finish_delivery(
+            of_h[0].delivery.id,
+            "w2",
+            &Attempt::Delivered { at, status: 200 }
+        )
+        .await,
+        Err(Error::Conflict(_))
+    ));
+    s.finish_delivery(
+        of_h[0].delivery.id,
+        "w1",
+        &Attempt::Delivered { at, status: 204 },
+    )
+    .await
+    .unwrap();
+    s.finish_delivery(
+        of_h[1].delivery.id,
+        "w1",
+        &Attempt::Failed {
+            at,
+            status: Some(503),
+            error: "HTTP 503".into(),
+            retry_at: Some(retry_at),
+        },
+    )
+    .await
+    .unwrap();
+    s.finish_delivery(
+        of_h[2].delivery.id,
+        "w1",
+        &Attempt::Failed {
+            at,
+            status: None,
+            error: "connection refused".into(),
+            retry_at: None,
+        },
+    )
+    .await
+    .unwrap();
+
+    // The log, newest first.
+    let log = s.webhook_deliveries(h, 100).await.unwrap();
+    assert_eq!(log.len(), 3);
+    assert!(log.windows(2).all(|w| w[0].id > w[1].id));
+    let entry = |id: DeliveryId| log.iter().find(|d| d.id == id).unwrap().clone();
+    let delivered = entry(of_h[0].delivery.id);
+    assert_eq!(
+        (
+            delivered.delivered_at,
+            delivered.last_status,
+            delivered.next_attempt_at
+        ),
+        (Some(at), Some(204), None)
+    );
+    assert_eq!(delivered.kind, EventKind::FindingNew);
+    let retried = entry(of_h[1].delivery.id);
+    assert_eq!(
+        (
+            retried.next_attempt_at,
+            retried.last_status,
+            retried.last_error.as_deref()
+        ),
+        (Some(retry_at), Some(503), Some("HTTP 503"))
+    );
+    assert_eq!((retried.delivered_at, retried.failed_at), (None, None));
+    let given_up = entry(of_h[2].delivery.id);
+    assert_eq!(
+        (
+            given_up.failed_at,
+            given_up.next_attempt_at,
+            given_up.last_status
+        ),
+        (Some(at), None, None)
+    );
+    assert_eq!(s.webhook_deliveries(h, 1).await.unwrap().len(), 1);
+
+    // Before the retry is due nothing is claimable; then the retry, and
+    // h2's delivery whose lease ran out.
+    let t1 = t0 + SignedDuration::from_secs(29);
+    assert!(s.claim_delivery("w2", t1, lease).await.unwrap().is_none());
+    let t2 = t0 + lease;
+    let mut again = Vec::new();
+    while let Some(t) = s.claim_delivery("w2", t2, lease).await.unwrap() {
+        again.push((t.delivery.id, t.delivery.attempts));
+    }
+    again.sort();
+    let mut want = vec![(of_h[1].delivery.id, 2)];
+    want.extend(
+        tasks
+            .iter()
+            .filter(|t| t.delivery.webhook == h2)
+            .map(|t| (t.delivery.id, 2)),
+    );
+    want.sort();
+    assert_eq!(again, want);
+    assert_eq!(db.audit_len().await, audit, "deliveries are not audited");
+
+    // Deleting a webhook deletes its deliveries; w2 cannot finish one.
+    s.delete_webhook(&ADMIN, h2).await.unwrap();
+    assert!(s.webhook_deliveries(h2, 100).await.unwrap().is_empty());
+    let gone = tasks.iter().find(|t| t.delivery.webhook == h2).unwrap();
+    assert!(matches!(
+        s.finish_delivery(
+            gone.delivery.id,
+            "w2",
+            &Attempt::Delivered { at, status: 200 }
+        )
+        .await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        s.delete_webhook(&ADMIN, h2).await,
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(db.audit_len().await, audit + 1);
+    assert_eq!(s.webhooks(o).await.unwrap().len(), 1);
 }

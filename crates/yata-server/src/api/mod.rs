@@ -18,6 +18,7 @@ pub mod session;
 pub mod system;
 pub mod vex;
 pub mod views;
+pub mod webhooks;
 
 /// How a route learns who calls it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,6 +297,58 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 none,
             ),
             delete(orgs::revoke_token),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/organizations/{org}/webhooks",
+                "create_webhook",
+                "Registers a webhook (organisation admins); its signing secret is shown once.",
+                Required,
+                Json("NewWebhook"),
+                201,
+                none,
+            ),
+            post(webhooks::create).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/webhooks",
+                "list_webhooks",
+                "The organisation's webhooks (never their secrets).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(webhooks::list),
+        ),
+        (
+            route(
+                Method::DELETE,
+                "/api/v1/organizations/{org}/webhooks/{webhook}",
+                "delete_webhook",
+                "Deletes a webhook and its delivery log.",
+                Required,
+                None,
+                204,
+                none,
+            ),
+            delete(webhooks::delete),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/webhooks/{webhook}/deliveries",
+                "webhook_deliveries",
+                "The webhook's delivery log, newest first: event, attempts, last status or error, next attempt, delivered or given up.",
+                Required,
+                None,
+                200,
+                &[("limit", "At most this many (1 to 1000, default 100).")],
+            ),
+            get(webhooks::deliveries),
         ),
         (
             route(
