@@ -161,10 +161,12 @@ pub(crate) fn load(path: &Path) -> Result<AdvisoryDb, Failure> {
 const SHOWN_PROBLEMS: usize = 50;
 
 fn run_import(args: ImportArgs) -> Result<(), Failure> {
-    let mut db = match (&args.base, &args.db) {
-        (Some(base), _) => load(base)?,
+    // With --db, the stored snapshot this import is built on: storing is
+    // refused if another import stored a newer one meanwhile.
+    let (mut db, stored_on) = match (&args.base, &args.db) {
+        (Some(base), _) => (load(base)?, None),
         (None, Some(url)) => stored_base(url)?,
-        (None, None) => AdvisoryDb::default(),
+        (None, None) => (AdvisoryDb::default(), None),
     };
     let config = ImportConfig {
         format: args.format,
@@ -250,7 +252,12 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
         written.push(out.display().to_string());
     }
     if let Some(url) = &args.db {
-        store_snapshot(url, &db, bytes, &scope)?;
+        let base = match (&args.base, stored_on) {
+            // Built on a file: it replaces whatever the store holds.
+            (Some(_), _) => latest_id(url)?,
+            (None, id) => id,
+        };
+        store_snapshot(url, &db, bytes, &scope, base)?;
         written.push(format!("{url} (re-evaluation queued)"));
     }
     println!(
@@ -446,7 +453,7 @@ pub(crate) fn read_public_key(path: &Path) -> Result<VerifyingKey, Failure> {
 }
 
 /// The store's latest snapshot, or an empty database if it has none.
-fn stored_base(url: &str) -> Result<AdvisoryDb, Failure> {
+fn stored_base(url: &str) -> Result<(AdvisoryDb, Option<i64>), Failure> {
     crate::runtime()?.block_on(async {
         let store = crate::open_store(url).await?;
         let latest = store
@@ -455,10 +462,12 @@ fn stored_base(url: &str) -> Result<AdvisoryDb, Failure> {
             .map_err(|e| Failure::Other(e.into()))?;
         store.close().await.map_err(|e| Failure::Other(e.into()))?;
         match latest {
-            Some((meta, bytes)) => snapshot::decode(&bytes).map(|s| s.db).map_err(|e| {
-                Failure::Other(anyhow::anyhow!("{url}: stored snapshot {}: {e}", meta.id))
-            }),
-            None => Ok(AdvisoryDb::default()),
+            Some((meta, bytes)) => snapshot::decode(&bytes)
+                .map(|s| (s.db, Some(meta.id)))
+                .map_err(|e| {
+                    Failure::Other(anyhow::anyhow!("{url}: stored snapshot {}: {e}", meta.id))
+                }),
+            None => Ok((AdvisoryDb::default(), None)),
         }
     })
 }
@@ -470,6 +479,7 @@ fn store_snapshot(
     db: &AdvisoryDb,
     bytes: Vec<u8>,
     scope: &yata_server::reevaluate::Scope,
+    base: Option<i64>,
 ) -> Result<(), Failure> {
     let other = |e: yata_store::Error| Failure::Other(e.into());
     crate::runtime()?.block_on(async {
@@ -479,6 +489,7 @@ fn store_snapshot(
             "records": db.records().len(),
             "sources": [{ "kind": "cli" }],
         });
+        // The re-evaluation is queued in the snapshot's own transaction.
         store
             .put_feed_snapshot(
                 &yata_store::Actor::Cli,
@@ -486,22 +497,35 @@ fn store_snapshot(
                     digest: yata_inventory::digest(&bytes),
                     summary: summary.to_string(),
                     body: bytes,
+                    base,
+                    job: Some(yata_store::NewJob {
+                        kind: yata_server::api::feeds::REEVALUATE_JOB.into(),
+                        payload: scope.to_payload(),
+                        run_at: jiff::Timestamp::now(),
+                    }),
                 },
             )
             .await
-            .map_err(other)?;
-        store
-            .enqueue_job(
-                &yata_store::Actor::Cli,
-                &yata_store::NewJob {
-                    kind: yata_server::api::feeds::REEVALUATE_JOB.into(),
-                    payload: scope.to_payload(),
-                    run_at: jiff::Timestamp::now(),
-                },
-            )
-            .await
-            .map_err(other)?;
+            .map_err(|e| match e {
+                yata_store::Error::Conflict(m) => Failure::Other(anyhow::anyhow!(
+                    "{url}: {m} (another import was stored meanwhile; nothing written)"
+                )),
+                e => other(e),
+            })?;
         store.close().await.map_err(other)
+    })
+}
+
+/// The id of the store's latest snapshot.
+fn latest_id(url: &str) -> Result<Option<i64>, Failure> {
+    crate::runtime()?.block_on(async {
+        let store = crate::open_store(url).await?;
+        let latest = store
+            .latest_feed_snapshot()
+            .await
+            .map_err(|e| Failure::Other(e.into()))?;
+        store.close().await.map_err(|e| Failure::Other(e.into()))?;
+        Ok(latest.map(|(meta, _)| meta.id))
     })
 }
 

@@ -56,6 +56,26 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(AppError::internal)
 }
 
+/// Argon2id costs 19 MiB and tens of milliseconds a hash: at most this
+/// many run at once, whatever the number of log-in or bootstrap requests.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// [`hash_password`] on a blocking thread, within the hashing limit.
+pub async fn hash_password_limited(password: String) -> Result<String, AppError> {
+    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// [`verify_password`] on a blocking thread, within the hashing limit.
+pub async fn verify_password_limited(password: String, hash: String) -> Result<bool, AppError> {
+    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(AppError::internal)
+}
+
 /// Whether `password` matches the PHC string `hash`.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| {

@@ -45,7 +45,18 @@ pub async fn finish(State(state): State<AppState>, mut req: Request, next: Next)
         .map(|s| s[..16].to_owned())
         .unwrap_or_default();
     req.extensions_mut().insert(RequestId(id.clone()));
-    let method = req.method().as_str().to_owned();
+    // Any token is a method to HTTP: unknown ones share one series, so
+    // clients cannot grow the metrics without bound.
+    let method = match *req.method() {
+        axum::http::Method::GET
+        | axum::http::Method::HEAD
+        | axum::http::Method::POST
+        | axum::http::Method::PUT
+        | axum::http::Method::DELETE
+        | axum::http::Method::PATCH
+        | axum::http::Method::OPTIONS => req.method().as_str().to_owned(),
+        _ => "OTHER".to_owned(),
+    };
     let response = next.run(req).await;
     let mut response = error_body(response, &id).await;
     let status = response.status().as_u16();

@@ -85,11 +85,13 @@ async fn assets_in(state: &AppState, scope: &Scope) -> Result<Vec<AssetId>, AppE
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let mut assets: BTreeSet<AssetId> = BTreeSet::new();
-    {
-        let knowledge = state.knowledge();
-        let installed = state.installed().read().await;
+    // CPU work over the whole population: on a blocking thread.
+    let (walker, ids_owned) = (state.clone(), ids.clone());
+    let mut assets: BTreeSet<AssetId> = tokio::task::spawn_blocking(move || {
+        let wanted: HashSet<&str> = ids_owned.iter().map(String::as_str).collect();
+        let knowledge = walker.knowledge();
+        let installed = walker.installed().blocking_read();
+        let mut assets = BTreeSet::new();
         for r in knowledge.db.records().iter().filter(|r| {
             wanted.contains(r.id.as_str()) || r.aliases.iter().any(|a| wanted.contains(a.as_str()))
         }) {
@@ -97,7 +99,10 @@ async fn assets_in(state: &AppState, scope: &Scope) -> Result<Vec<AssetId>, AppE
             assets.extend(affected.assets.iter().map(|a| AssetId(i64::from(a.0))));
         }
         assets.extend(installed.products.iter().copied());
-    }
+        assets
+    })
+    .await
+    .map_err(AppError::internal)?;
     for f in state.store().findings_of_vulnerabilities(ids).await? {
         assets.insert(f.asset);
     }
@@ -114,8 +119,15 @@ pub async fn reevaluate(
     let mut total = FindingsUpdate::default();
     let mut assets = 0;
     for id in assets_in(state, scope).await? {
-        let Some(u) = reevaluate_asset(state, id, &mut orgs).await? else {
-            continue;
+        // One asset that cannot be re-evaluated (an inventory the current
+        // limits refuse, say) must not stop the others.
+        let u = match reevaluate_asset(state, id, &mut orgs).await {
+            Ok(Some(u)) => u,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::error!(asset = id.0, error = %e, "re-evaluating an asset failed");
+                continue;
+            }
         };
         total.opened += u.opened;
         total.reopened += u.reopened;
@@ -194,13 +206,20 @@ pub async fn load_installed(state: &AppState) -> Result<u64, AppError> {
             continue;
         };
         let limits = state.config().inventory_limits.clone();
-        let (asset, inventory) = tokio::task::spawn_blocking(move || {
+        let loaded = tokio::task::spawn_blocking(move || {
             evaluate::load_inventory(&asset, &doc, &limits).map(|inv| (asset, inv))
         })
         .await
-        .map_err(AppError::internal)??;
-        evaluate::install(&mut *state.installed().write().await, &asset, &inventory);
-        n += 1;
+        .map_err(AppError::internal)?;
+        match loaded {
+            Ok((asset, inventory)) => {
+                evaluate::install(&mut *state.installed().write().await, &asset, &inventory);
+                n += 1;
+            }
+            // Logged, not fatal: the server starts; that asset is matched
+            // again when its inventory is next uploaded.
+            Err(e) => tracing::error!(asset = id.0, error = %e, "filing an inventory failed"),
+        }
     }
     Ok(n)
 }

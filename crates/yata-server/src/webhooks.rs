@@ -212,9 +212,18 @@ pub async fn deliver_due(
 ) -> Result<usize, AppError> {
     const ROUNDS: usize = 8;
     let mut attempted = 0;
+    // `now` moves on with the real clock: rounds of slow receivers take
+    // long, and a lease or signature timestamp from the start would be
+    // stale (another replica could claim a delivery still being sent).
+    let started = std::time::Instant::now();
+    let clock = || {
+        now.checked_add(jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default())
+            .unwrap_or(now)
+    };
     for _ in 0..ROUNDS {
         let mut sends = tokio::task::JoinSet::new();
         for _ in 0..config.concurrency.max(1) {
+            let now = clock();
             let Some(task) = state
                 .store()
                 .claim_delivery(worker, now, config.lease())

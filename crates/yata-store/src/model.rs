@@ -444,6 +444,12 @@ pub struct NewFeedSnapshot {
     /// JSON: what the snapshot holds, for listings.
     pub summary: String,
     pub body: Vec<u8>,
+    /// The stored snapshot this one was built on (`None`: none). Storing
+    /// is refused with `Conflict` if it is no longer the latest, so that
+    /// two imports never undo each other.
+    pub base: Option<i64>,
+    /// A job to queue in the same transaction (the re-evaluation).
+    pub job: Option<NewJob>,
 }
 
 /// A stored advisory snapshot, without its body.
@@ -516,10 +522,10 @@ pub struct OrgSummary {
     pub kev_open: u64,
     /// Open or in triage, in KEV and past their deadline.
     pub overdue_kev: u64,
-    /// Findings fixed, and the sum of first seen → fixed, in microseconds
+    /// Findings fixed, and the sum of first seen → fixed, in seconds
     /// (mean time to remediate = sum / count).
     pub fixed: u64,
-    pub remediation_micros: i64,
+    pub remediation_seconds: i64,
     /// Per week (Monday-aligned to the Unix epoch's Thursday: week index =
     /// microseconds / one week), from the earliest asked: findings first
     /// seen and findings fixed.
@@ -540,7 +546,9 @@ impl OrgSummary {
         self.kev_open += other.kev_open;
         self.overdue_kev += other.overdue_kev;
         self.fixed += other.fixed;
-        self.remediation_micros += other.remediation_micros;
+        self.remediation_seconds = self
+            .remediation_seconds
+            .saturating_add(other.remediation_seconds);
         for (w, (o, f)) in &other.weeks {
             let e = self.weeks.entry(*w).or_default();
             e.0 += o;
@@ -551,6 +559,6 @@ impl OrgSummary {
     /// Mean time from first seen to fixed.
     pub fn mean_time_to_remediate(&self) -> Option<jiff::SignedDuration> {
         (self.fixed > 0)
-            .then(|| jiff::SignedDuration::from_micros(self.remediation_micros / self.fixed as i64))
+            .then(|| jiff::SignedDuration::from_secs(self.remediation_seconds / self.fixed as i64))
     }
 }

@@ -132,6 +132,27 @@ impl Write {
         Ok(())
     }
 
+    /// Queues a job, audited.
+    async fn enqueue_job(&mut self, job: &NewJob) -> Result<JobId, Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO jobs (kind, payload, run_at, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(&job.kind)
+        .bind(&job.payload)
+        .bind(job.run_at.as_microsecond())
+        .bind(self.at)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        self.audit(
+            "job.enqueue",
+            &format!("job:{id}"),
+            json!({"kind": job.kind, "run_at": job.run_at.to_string()}),
+        )
+        .await?;
+        Ok(JobId(id))
+    }
+
     /// Tells the other processes on this database, when the transaction
     /// commits (PostgreSQL `NOTIFY`; nothing on SQLite).
     async fn notify(&mut self, payload: &str) -> Result<(), Error> {
@@ -730,6 +751,12 @@ impl Store for SqlStore {
             .await?;
             // No usable link: dropping the write rolls it back.
             let Some(link) = used else { return Ok(None) };
+            // One first admin: every other link (another replica's, an
+            // earlier start's) is spent with this one.
+            sqlx::query("UPDATE bootstrap_links SET used_at = $1 WHERE used_at IS NULL")
+                .bind(w.at)
+                .execute(&mut *w.tx)
+                .await?;
             w.audit(
                 "bootstrap_link.use",
                 &format!("bootstrap_link:{link}"),
@@ -1231,7 +1258,7 @@ impl Store for SqlStore {
                 }
                 let rows = bind(format!(
                     "SELECT org_id, COUNT(*) AS n, \
-                     CAST(SUM(state_changed_at - first_seen) AS BIGINT) AS total \
+                     CAST(SUM((state_changed_at - first_seen) / 1000000) AS BIGINT) AS total \
                      FROM findings WHERE org_id IN ({list}) AND state = 'fixed' GROUP BY org_id"
                 ))
                 .fetch_all(&self.pool)
@@ -1239,7 +1266,7 @@ impl Store for SqlStore {
                 for r in rows {
                     let e = by_org.entry(r.try_get("org_id")?).or_default();
                     e.fixed = count(r.try_get("n")?);
-                    e.remediation_micros = r.try_get::<Option<i64>, _>("total")?.unwrap_or(0);
+                    e.remediation_seconds = r.try_get::<Option<i64>, _>("total")?.unwrap_or(0);
                 }
                 for (column, fixed) in [("first_seen", false), ("state_changed_at", true)] {
                     let extra = if fixed { " AND state = 'fixed'" } else { "" };
@@ -1374,6 +1401,18 @@ impl Store for SqlStore {
             let size = i64::try_from(new.body.len())
                 .map_err(|_| Error::Invalid("feed snapshot too large".to_owned()))?;
             let mut w = self.write(actor).await?;
+            // Built on the latest snapshot, or another import came first
+            // and this one would undo it.
+            let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM feed_snapshots")
+                .fetch_one(&mut *w.tx)
+                .await?;
+            if latest != new.base {
+                return Err(Error::Conflict(format!(
+                    "feed snapshot built on {} but the latest is {}: import again",
+                    new.base.map_or("none".into(), |b| b.to_string()),
+                    latest.map_or("none".into(), |b| b.to_string())
+                )));
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO feed_snapshots (imported_at, imported_by, digest, summary, size, body) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1392,6 +1431,9 @@ impl Store for SqlStore {
                 json!({"digest": digest, "size": size}),
             )
             .await?;
+            if let Some(job) = &new.job {
+                w.enqueue_job(job).await?;
+            }
             w.notify(&format!("feed:{digest}")).await?;
             w.commit().await?;
             Ok(id)
@@ -1428,24 +1470,9 @@ impl Store for SqlStore {
     fn enqueue_job<'a>(&'a self, actor: &'a Actor, job: &'a NewJob) -> Fut<'a, JobId> {
         Box::pin(async move {
             let mut w = self.write(actor).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO jobs (kind, payload, run_at, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(&job.kind)
-            .bind(&job.payload)
-            .bind(job.run_at.as_microsecond())
-            .bind(w.at)
-            .fetch_one(&mut *w.tx)
-            .await?;
-            w.audit(
-                "job.enqueue",
-                &format!("job:{id}"),
-                json!({"kind": job.kind, "run_at": job.run_at.to_string()}),
-            )
-            .await?;
+            let id = w.enqueue_job(job).await?;
             w.commit().await?;
-            Ok(JobId(id))
+            Ok(id)
         })
     }
 

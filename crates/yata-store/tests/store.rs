@@ -1414,16 +1414,22 @@ async fn bootstrap_links_make_one_admin_each(db: &TestDb) {
     );
     assert!(log.iter().all(|e| e.actor == "system"));
 
-    // The link works once.
+    // The link works once, and every other link made before (another
+    // replica's, an earlier start's) was spent with it.
     assert_eq!(bootstrap(1, t0, &ren).await.unwrap(), None);
+    assert_eq!(bootstrap(2, t0, &ren).await.unwrap(), None);
     assert!(s.user_by_email("ren@example.jp").await.unwrap().is_none());
 
-    // A taken e-mail: refused, and the second link stays usable.
+    // A link made afterwards; a taken e-mail: refused, and the link stays
+    // usable.
+    s.create_bootstrap_link(&ADMIN, &[3; 32], expiry)
+        .await
+        .unwrap();
     let before = db.audit_len().await;
-    let taken = bootstrap(2, t0, &aoi).await;
+    let taken = bootstrap(3, t0, &aoi).await;
     assert!(matches!(taken, Err(Error::Conflict(_))), "{taken:?}");
     assert_eq!(db.audit_len().await, before);
-    let (nco2, ren_id) = bootstrap(2, t0, &ren).await.unwrap().unwrap();
+    let (nco2, ren_id) = bootstrap(3, t0, &ren).await.unwrap().unwrap();
     assert_eq!(nco2, nco, "the existing NCO organisation");
     assert_eq!(s.organizations().await.unwrap().len(), 1);
     assert_eq!(s.memberships(ren_id).await.unwrap()[0].role, Role::Admin);
@@ -1457,12 +1463,40 @@ async fn the_nco_organization_is_found_or_made(db: &TestDb) {
     assert_eq!(db.audit_len().await, 2);
 }
 
+/// A snapshot built on none (the first); set `base` for later ones.
 fn snapshot(body: Vec<u8>, summary: &str) -> NewFeedSnapshot {
     use sha2::Digest;
     NewFeedSnapshot {
         digest: hex(&sha2::Sha256::digest(&body)),
         summary: summary.to_owned(),
         body,
+        base: None,
+        job: None,
+    }
+}
+
+/// Stores `new` on whatever is latest, again if another write came first.
+async fn put_on_latest(store: &dyn Store, actor: &Actor, new: &NewFeedSnapshot) -> i64 {
+    loop {
+        let base = store
+            .latest_feed_snapshot()
+            .await
+            .unwrap()
+            .map(|(m, _)| m.id);
+        match store
+            .put_feed_snapshot(
+                actor,
+                &NewFeedSnapshot {
+                    base,
+                    ..new.clone()
+                },
+            )
+            .await
+        {
+            Ok(id) => return id,
+            Err(Error::Conflict(_)) => continue,
+            Err(e) => panic!("{e}"),
+        }
     }
 }
 
@@ -1483,6 +1517,7 @@ async fn feed_snapshots_keep_history(db: &TestDb) {
     let second = snapshot(big, r#"{"records":300000}"#);
     let shouting = NewFeedSnapshot {
         digest: second.digest.to_uppercase(),
+        base: Some(id1),
         ..second.clone()
     };
     let id2 = s
@@ -1501,10 +1536,19 @@ async fn feed_snapshots_keep_history(db: &TestDb) {
     let before = db.audit_len().await;
     let wrong = NewFeedSnapshot {
         digest: first.digest.clone(),
+        base: Some(id2),
         ..second.clone()
     };
     let refused = s.put_feed_snapshot(&ADMIN, &wrong).await;
     assert!(matches!(refused, Err(Error::Invalid(_))), "{refused:?}");
+    // Built on an older snapshot than the latest: another import came
+    // first and this one would undo it: refused, nothing written.
+    let stale = NewFeedSnapshot {
+        base: Some(id1),
+        ..second.clone()
+    };
+    let refused = s.put_feed_snapshot(&ADMIN, &stale).await;
+    assert!(matches!(refused, Err(Error::Conflict(_))), "{refused:?}");
     assert_eq!(db.audit_len().await, before);
     assert_eq!(s.latest_feed_snapshot().await.unwrap().unwrap().0.id, id2);
 
@@ -1534,17 +1578,25 @@ async fn new_writes_keep_one_chain(db: &TestDb) {
     for t in 0..4u8 {
         let store = db.store.clone();
         tasks.push(tokio::spawn(async move {
-            let link = [100 + t; 32];
-            store
-                .create_bootstrap_link(&ADMIN, &link, later)
-                .await
-                .unwrap();
             let who = person(&format!("p{t}"), &format!("p{t}@example.jp"));
-            let (nco, user) = store
-                .bootstrap_admin(&Actor::System, &link, t0, &who)
-                .await
-                .unwrap()
-                .unwrap();
+            // A concurrent task's first admin spends this task's link:
+            // make another and try again.
+            let mut attempt = 0u8;
+            let (nco, user) = loop {
+                let link = [100 + t + 4 * attempt; 32];
+                attempt += 1;
+                store
+                    .create_bootstrap_link(&ADMIN, &link, later)
+                    .await
+                    .unwrap();
+                if let Some(made) = store
+                    .bootstrap_admin(&Actor::System, &link, t0, &who)
+                    .await
+                    .unwrap()
+                {
+                    break made;
+                }
+            };
             assert_eq!(store.nco_organization(&ADMIN).await.unwrap(), nco);
             let session = NewSession {
                 hash: [t; 32],
@@ -1557,10 +1609,12 @@ async fn new_writes_keep_one_chain(db: &TestDb) {
                 .create_session(&Actor::User(user), &session)
                 .await
                 .unwrap();
-            store
-                .put_feed_snapshot(&Actor::System, &snapshot(vec![t; 100], "{}"))
-                .await
-                .unwrap();
+            put_on_latest(
+                store.as_ref(),
+                &Actor::System,
+                &snapshot(vec![t; 100], "{}"),
+            )
+            .await;
             store
                 .refresh_findings(&Actor::System, a, &[seen(&format!("CVE-{t}"), "p")])
                 .await
@@ -1571,9 +1625,18 @@ async fn new_writes_keep_one_chain(db: &TestDb) {
     for t in tasks {
         t.await.unwrap();
     }
-    // 2 for the setup; per task: link, link use, user, membership,
-    // session, snapshot, refresh, log-out; one NCO organisation.
-    assert_eq!(db.audit_len().await, 2 + 4 * 8 + 1);
+    // 2 for the setup; per task: link use, user, membership, session,
+    // snapshot, refresh, log-out; one NCO organisation; and the links made
+    // (more than four when one task's first admin spent another's link).
+    let total = db.audit_len().await;
+    let log = s.audit_entries(0, 10_000).await.unwrap();
+    assert_eq!(log.len() as u64, total);
+    let links = log
+        .iter()
+        .filter(|e| e.action == "bootstrap_link.create")
+        .count();
+    assert!(links >= 4, "{links}");
+    assert_eq!(total as usize - links, 2 + 4 * 7 + 1);
     assert_eq!(s.organizations().await.unwrap().len(), 2);
     assert_eq!(
         s.findings(&FindingFilter {
@@ -1803,7 +1866,7 @@ async fn other_processes_hear_of_committed_changes(db: &TestDb) {
         .unwrap();
     let feed = snapshot(b"snapshot".to_vec(), "{}");
     let digest = feed.digest.clone();
-    db.store.put_feed_snapshot(&ADMIN, &feed).await.unwrap();
+    put_on_latest(db.store.as_ref(), &ADMIN, &feed).await;
     let mut heard = Vec::new();
     while heard.len() < 2 {
         let next = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())

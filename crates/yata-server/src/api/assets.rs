@@ -106,23 +106,37 @@ pub async fn create(
             "kind: vendor, product, version and cpe are for product assets; software assets take inventory documents".into(),
         ));
     }
-    let id = state.store().create_asset(&p.actor, &new).await?;
-    if kind == AssetKind::Product {
-        let asset = state.store().asset(id).await?.ok_or(AppError::NotFound)?;
-        let body = serde_json::to_vec(&asset_json(&asset)).map_err(AppError::internal)?;
-        let inventory = evaluate::product_inventory(&asset);
-        store_parsed(
-            &state,
-            &p.actor,
-            &asset,
-            &org,
-            PRODUCT_FORMAT,
-            body,
-            "json",
-            inventory,
-        )
-        .await?;
-    }
+    let id = if kind == AssetKind::Product {
+        // The asset, its one-product inventory and its findings in one
+        // transaction: a product asset never exists without them.
+        let asset = Asset {
+            id: AssetId(0),
+            org: org.id,
+            name: new.name.clone(),
+            kind,
+            internet_exposed: new.internet_exposed,
+            criticality: new.criticality,
+            vendor: new.vendor.clone(),
+            product: new.product.clone(),
+            version: new.version.clone(),
+            cpe: new.cpe.clone(),
+            created_at: Timestamp::now(),
+        };
+        let (knowledge, policy, org_kind) = (state.knowledge(), state.policy().clone(), org.kind);
+        let item = tokio::task::spawn_blocking(move || {
+            product_item(&knowledge, &policy, org_kind, &asset)
+        })
+        .await
+        .map_err(AppError::internal)?;
+        let ids = state.store().create_assets(&p.actor, &[item]).await?;
+        let id = *ids
+            .first()
+            .ok_or_else(|| AppError::internal("no asset created"))?;
+        state.installed().write().await.products.insert(id);
+        id
+    } else {
+        state.store().create_asset(&p.actor, &new).await?
+    };
     Ok((StatusCode::CREATED, Json(json!({ "id": id.0 }))))
 }
 
@@ -398,41 +412,7 @@ pub async fn bulk_products(
     let items = tokio::task::spawn_blocking(move || {
         assets
             .iter()
-            .map(|a| {
-                let inventory = evaluate::product_inventory(a);
-                let observations = evaluate::observations(
-                    &knowledge,
-                    &policy,
-                    &inventory,
-                    a,
-                    kind,
-                    &[],
-                    Timestamp::now(),
-                );
-                let body = serde_json::to_vec(&asset_json(a)).unwrap_or_default();
-                NewAssetWithInventory {
-                    asset: NewAsset {
-                        org: a.org,
-                        name: a.name.clone(),
-                        kind: a.kind,
-                        internet_exposed: a.internet_exposed,
-                        criticality: a.criticality,
-                        vendor: a.vendor.clone(),
-                        product: a.product.clone(),
-                        version: a.version.clone(),
-                        cpe: a.cpe.clone(),
-                    },
-                    inventory: NewInventory {
-                        asset: AssetId(0),
-                        format: PRODUCT_FORMAT.into(),
-                        digest: yata_inventory::digest(&body),
-                        components: 1,
-                        encoding: "json".into(),
-                        body,
-                    },
-                    observations,
-                }
-            })
+            .map(|a| product_item(&knowledge, &policy, kind, a))
             .collect::<Vec<_>>()
     })
     .await
@@ -460,6 +440,48 @@ pub async fn bulk_products(
             "warnings": warnings,
         })),
     ))
+}
+
+/// A product asset to create with its one-product inventory and findings.
+fn product_item(
+    knowledge: &crate::state::Knowledge,
+    policy: &yata_priority::Policy,
+    org_kind: yata_store::OrgKind,
+    a: &Asset,
+) -> NewAssetWithInventory {
+    let inventory = evaluate::product_inventory(a);
+    let observations = evaluate::observations(
+        knowledge,
+        policy,
+        &inventory,
+        a,
+        org_kind,
+        &[],
+        Timestamp::now(),
+    );
+    let body = serde_json::to_vec(&asset_json(a)).unwrap_or_default();
+    NewAssetWithInventory {
+        asset: NewAsset {
+            org: a.org,
+            name: a.name.clone(),
+            kind: a.kind,
+            internet_exposed: a.internet_exposed,
+            criticality: a.criticality,
+            vendor: a.vendor.clone(),
+            product: a.product.clone(),
+            version: a.version.clone(),
+            cpe: a.cpe.clone(),
+        },
+        inventory: NewInventory {
+            asset: AssetId(0),
+            format: PRODUCT_FORMAT.into(),
+            digest: yata_inventory::digest(&body),
+            components: 1,
+            encoding: "json".into(),
+            body,
+        },
+        observations,
+    }
 }
 
 /// The asset's current document, as uploaded.

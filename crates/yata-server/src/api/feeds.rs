@@ -58,6 +58,7 @@ pub async fn upload(
         .map_err(|e| AppError::BadRequest(format!("format: {e}")))?;
     let _guard = state.evaluation_lock().lock().await;
     let base = state.store().latest_feed_snapshot().await?;
+    let base_id = base.as_ref().map(|(meta, _)| meta.id);
     let keys = state.config().trusted_keys.clone();
     let (db, sources) =
         tokio::task::spawn_blocking(move || merge(&body, format, base.map(|b| b.1), &keys))
@@ -78,6 +79,15 @@ pub async fn upload(
         "records": db.records().len(),
         "sources": sources,
     });
+    // The re-evaluation job is queued in the snapshot's own transaction,
+    // so a stored snapshot always gets its re-evaluation. With `wait` the
+    // request re-evaluates now and the job is a safety net for a request
+    // cut off half-way (a later run of it finds nothing left to change).
+    let run_at = if q.wait {
+        Timestamp::now() + jiff::SignedDuration::from_mins(15)
+    } else {
+        Timestamp::now()
+    };
     state
         .store()
         .put_feed_snapshot(
@@ -86,6 +96,12 @@ pub async fn upload(
                 digest: digest.clone(),
                 summary: summary.to_string(),
                 body: bytes,
+                base: base_id,
+                job: Some(NewJob {
+                    kind: REEVALUATE_JOB.into(),
+                    payload: scope.to_payload(),
+                    run_at,
+                }),
             },
         )
         .await?;
@@ -99,18 +115,7 @@ pub async fn upload(
         response["reevaluated"] = json!({ "assets": assets, "findings": update_json(&update) });
         Ok((StatusCode::OK, Json(response)))
     } else {
-        let job = state
-            .store()
-            .enqueue_job(
-                &p.actor,
-                &NewJob {
-                    kind: REEVALUATE_JOB.into(),
-                    payload: scope.to_payload(),
-                    run_at: Timestamp::now(),
-                },
-            )
-            .await?;
-        response["reevaluation_job"] = json!(job.0);
+        response["reevaluation"] = json!("queued");
         Ok((StatusCode::ACCEPTED, Json(response)))
     }
 }

@@ -238,12 +238,15 @@ pub async fn transition(
     Ok(([(header::CONTENT_TYPE, "application/json")], out).into_response())
 }
 
-/// One move of a batch (unknown fields are refused by `TransitionBody`).
+/// One move of a batch: a transition and the finding it moves.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchItem {
     finding_id: i64,
-    #[serde(flatten)]
-    body: TransitionBody,
+    to: String,
+    justification: Option<String>,
+    note: String,
+    expires_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -277,9 +280,15 @@ pub async fn transition_batch(
         }
         let (finding, _) =
             visibility::finding(&state, &p, FindingId(item.finding_id), Access::Write).await?;
+        let body = TransitionBody {
+            to: item.to.clone(),
+            justification: item.justification.clone(),
+            note: item.note.clone(),
+            expires_at: item.expires_at.clone(),
+        };
         moves.push((
             finding.id,
-            checked(&format!("transitions[{i}]."), finding.state, &item.body)?,
+            checked(&format!("transitions[{i}]."), finding.state, &body)?,
         ));
     }
     state.store().transition_findings(&p.actor, &moves).await?;

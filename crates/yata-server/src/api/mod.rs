@@ -519,7 +519,9 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 200,
                 &[],
             ),
-            post(findings::transition_batch).layer(upload),
+            post(findings::transition_batch).layer(DefaultBodyLimit::max(
+                config.max_json_body.saturating_mul(8),
+            )),
         ),
         (
             route(

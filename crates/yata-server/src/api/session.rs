@@ -14,7 +14,8 @@ use yata_store::{Actor, NewSession, NewUser, OrgId};
 use crate::api::orgs::org_json;
 use crate::api::rfc3339;
 use crate::auth::{
-    ClientIp, Principal, SESSION_COOKIE, hash_password, new_secret, secret_hash, verify_password,
+    ClientIp, Principal, SESSION_COOKIE, hash_password_limited, new_secret, secret_hash,
+    verify_password_limited,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -52,10 +53,7 @@ pub async fn login(
         .as_ref()
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| crate::auth::dummy_hash().to_owned());
-    let password = body.password.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(AppError::internal)?;
+    let ok = verify_password_limited(body.password.clone(), hash).await?;
     let user = match user {
         Some(u) if ok && u.disabled_at.is_none() => u,
         _ => {
@@ -167,10 +165,7 @@ pub async fn bootstrap_submit(
     if !email.contains('@') || form.name.trim().is_empty() {
         return Err(AppError::BadRequest("name and e-mail are required".into()));
     }
-    let password = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(AppError::internal)??;
+    let hash = hash_password_limited(form.password.clone()).await?;
     let created = state
         .store()
         .bootstrap_admin(

@@ -24,11 +24,10 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, AppErr
     if !state.is_ready() {
         return Err(AppError::Unavailable("loading advisories".into()));
     }
-    state
-        .store()
-        .sectors()
-        .await
-        .map_err(|e| AppError::Unavailable(format!("store: {e}")))?;
+    state.store().sectors().await.map_err(|e| {
+        tracing::error!(error = %e, "readiness: the store does not answer");
+        AppError::Unavailable("the store does not answer".into())
+    })?;
     let k = state.knowledge();
     Ok(Json(json!({
         "status": "ready",
