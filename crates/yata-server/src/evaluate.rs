@@ -122,6 +122,16 @@ pub fn observations(
         .filter(|f| f.state != FindingState::Fixed)
         .map(|f| ((f.vuln_id.as_str(), f.subject.as_str()), f.first_seen))
         .collect();
+    // Every finding's id, by subject: a vulnerability whose primary id
+    // changed (a GHSA that was given a CVE) keeps its finding, its state
+    // and its history, under the id it was first recorded by.
+    let mut by_subject: HashMap<&str, Vec<&str>> = HashMap::new();
+    for f in existing {
+        by_subject
+            .entry(f.subject.as_str())
+            .or_default()
+            .push(f.vuln_id.as_str());
+    }
     let list = work_list(&knowledge.db, &knowledge.index, inventory, &config);
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(list.items.len());
@@ -129,8 +139,16 @@ pub fn observations(
         if item.suppressed() || item.finding.informational().is_some() {
             continue;
         }
-        let vuln_id = item.finding.vulnerability.as_str().to_owned();
         let subject = report::subject_key(item, inventory);
+        let primary = item.finding.vulnerability.as_str();
+        let vuln_id = match by_subject.get(subject.as_str()) {
+            Some(ids) if !ids.contains(&primary) => ids
+                .iter()
+                .find(|id| item.aliases.iter().any(|a| a.as_str() == **id))
+                .map_or(primary, |id| *id),
+            _ => primary,
+        }
+        .to_owned();
         if !seen.insert((vuln_id.clone(), subject.clone())) {
             continue;
         }

@@ -160,39 +160,54 @@ async fn reevaluate_asset(
             o
         }
     };
-    let Some(doc) = store.current_inventory(id).await? else {
-        return Ok(None);
-    };
-    let existing = store
-        .findings(&FindingFilter {
-            org: org.id,
-            asset: Some(id),
-            state: None,
+    // An upload may replace the inventory while this one is evaluated: the
+    // result is then about a document that is no longer current, so it is
+    // computed again from the new one (an upload's own reconciliation used
+    // the knowledge of its time; this one uses the current).
+    for _ in 0..3 {
+        let Some(doc) = store.current_inventory(id).await? else {
+            return Ok(None);
+        };
+        let evaluated = doc.meta.id;
+        let existing = store
+            .findings(&FindingFilter {
+                org: org.id,
+                asset: Some(id),
+                state: None,
+            })
+            .await?;
+        let knowledge = state.knowledge();
+        let policy = state.policy().clone();
+        let limits = state.config().inventory_limits.clone();
+        let kind = org.kind;
+        let asset = asset.clone();
+        let observations = tokio::task::spawn_blocking(move || {
+            let inventory = evaluate::load_inventory(&asset, &doc, &limits)?;
+            Ok::<_, AppError>(evaluate::observations(
+                &knowledge,
+                &policy,
+                &inventory,
+                &asset,
+                kind,
+                &existing,
+                Timestamp::now(),
+            ))
         })
-        .await?;
-    let knowledge = state.knowledge();
-    let policy = state.policy().clone();
-    let limits = state.config().inventory_limits.clone();
-    let kind = org.kind;
-    let observations = tokio::task::spawn_blocking(move || {
-        let inventory = evaluate::load_inventory(&asset, &doc, &limits)?;
-        Ok::<_, AppError>(evaluate::observations(
-            &knowledge,
-            &policy,
-            &inventory,
-            &asset,
-            kind,
-            &existing,
-            Timestamp::now(),
-        ))
-    })
-    .await
-    .map_err(AppError::internal)??;
-    Ok(Some(
-        store
-            .refresh_findings(&Actor::System, id, &observations)
-            .await?,
-    ))
+        .await
+        .map_err(AppError::internal)??;
+        let current = store.current_inventory(id).await?.map(|d| d.meta.id);
+        if current != Some(evaluated) {
+            continue;
+        }
+        return Ok(Some(
+            store
+                .refresh_findings(&Actor::System, id, &observations)
+                .await?,
+        ));
+    }
+    Err(AppError::internal(format!(
+        "asset {id}: its inventory kept changing during re-evaluation"
+    )))
 }
 
 /// Files every asset's current inventory in the population (server

@@ -1015,6 +1015,67 @@ async fn signed_bundles_are_imported_only_from_trusted_keys() {
     app.finish().await;
 }
 
+/// A vulnerability whose primary id changes (an advisory that is given a
+/// CVE) keeps its finding: state, history and deadline.
+async fn a_finding_keeps_its_decision_when_its_vulnerability_gets_a_cve(app: &App) {
+    let Some(file) =
+        yata_testdata::path("rustsec/advisory-db/crates/smallvec/RUSTSEC-2021-0003.md")
+    else {
+        return;
+    };
+    let original = std::fs::read_to_string(file).unwrap();
+    let before_cve = original.replacen("\"CVE-2021-25900\", ", "", 1);
+    assert_ne!(before_cve, original);
+    let import = |text: String| {
+        app.send(
+            Method::POST,
+            "/api/v1/feeds?format=rustsec&wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(text.into_bytes()),
+        )
+    };
+    assert_eq!(import(before_cve).await.status, StatusCode::OK);
+    let org = app.create_org("Bank", "operator", &["finance"]).await;
+    let admin = app.issue_token(org, "admin").await;
+    let asset = app.create_software(org, &admin, "core").await;
+    assert_eq!(
+        app.upload_lock(asset, &admin, VULNERABLE_LOCK).await.status,
+        StatusCode::OK
+    );
+    let list = app
+        .get(&format!("/api/v1/organizations/{org}/findings"), &admin)
+        .await
+        .json();
+    assert_eq!(findings(&list).len(), 1, "{list}");
+    let f = &findings(&list)[0];
+    assert_ne!(f["id"], "CVE-2021-25900", "no CVE yet: {f}");
+    let id = f["finding_id"].as_i64().unwrap();
+    let r = app
+        .post(&format!("/api/v1/findings/{id}/transitions"), &admin, json!({ "to": "not_affected", "justification": "vulnerable_code_not_in_execute_path", "note": "insert_many unused" }))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The advisory now names its CVE, which becomes the primary id.
+    let r = import(original).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    let list = app
+        .get(&format!("/api/v1/organizations/{org}/findings"), &admin)
+        .await
+        .json();
+    assert_eq!(
+        findings(&list).len(),
+        1,
+        "the same finding, not a second one: {list}"
+    );
+    let f = &findings(&list)[0];
+    assert_eq!(f["finding_id"], id);
+    assert_eq!(f["state"], "not_affected");
+    assert_eq!(
+        f["id"], "CVE-2021-25900",
+        "the explanation names the new primary id"
+    );
+}
+both!(a_finding_keeps_its_decision_when_its_vulnerability_gets_a_cve);
+
 async fn errors_share_one_shape(app: &App) {
     let r = app
         .send(

@@ -264,24 +264,39 @@ async fn store_parsed(
             state: None,
         })
         .await?;
-    let knowledge = state.knowledge();
-    let policy = state.policy().clone();
-    let (asset_c, kind) = (asset.clone(), org.kind);
     let components = (inventory.components.len() + inventory.products.len()) as u64;
-    let (observations, inventory) = tokio::task::spawn_blocking(move || {
-        let observations = evaluate::observations(
-            &knowledge,
-            &policy,
-            &inventory,
-            &asset_c,
-            kind,
-            &existing,
-            Timestamp::now(),
-        );
-        (observations, inventory)
-    })
-    .await
-    .map_err(AppError::internal)?;
+    // Matched against the knowledge of the moment; if a feed import swaps
+    // it meanwhile, matched again (its re-evaluation may have read the
+    // previous inventory).
+    let mut inventory = inventory;
+    let mut observations;
+    let mut tries = 0;
+    loop {
+        let knowledge = state.knowledge();
+        let digest = knowledge.digest.clone();
+        let policy = state.policy().clone();
+        let (asset_c, kind, existing_c) = (asset.clone(), org.kind, existing.clone());
+        let (o, inv) = tokio::task::spawn_blocking(move || {
+            let observations = evaluate::observations(
+                &knowledge,
+                &policy,
+                &inventory,
+                &asset_c,
+                kind,
+                &existing_c,
+                Timestamp::now(),
+            );
+            (observations, inventory)
+        })
+        .await
+        .map_err(AppError::internal)?;
+        observations = o;
+        inventory = inv;
+        tries += 1;
+        if state.knowledge().digest == digest || tries == 3 {
+            break;
+        }
+    }
     let digest = yata_inventory::digest(&body);
     let (_, update) = state
         .store()
