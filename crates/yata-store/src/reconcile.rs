@@ -44,6 +44,8 @@ struct Existing {
     subject: String,
     state: FindingState,
     present: bool,
+    decision: Option<String>,
+    kev: bool,
 }
 
 /// Makes the asset's findings match `observations` (the first of
@@ -62,7 +64,8 @@ pub(super) async fn reconcile(
     notes: &Notes,
 ) -> Result<(FindingsUpdate, Vec<i64>), Error> {
     let rows = sqlx::query(
-        "SELECT id, vuln_id, subject, state, present FROM findings WHERE asset_id = $1",
+        "SELECT id, vuln_id, subject, state, present, decision, kev FROM findings \
+         WHERE asset_id = $1",
     )
     .bind(asset)
     .fetch_all(&mut *w.tx)
@@ -76,6 +79,8 @@ pub(super) async fn reconcile(
                 subject: r.try_get("subject")?,
                 state: r.try_get::<&str, _>("state")?.parse()?,
                 present: r.try_get("present")?,
+                decision: r.try_get("decision")?,
+                kev: r.try_get("kev")?,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -120,6 +125,24 @@ pub(super) async fn reconcile(
     mark_absent(w, &resolved.iter().map(|r| r.0).collect::<Vec<_>>(), true).await?;
     record(w, &reopened, FindingState::Open, &notes.reopened).await?;
     record(w, &resolved, FindingState::Fixed, &notes.resolved).await?;
+    // A finding whose priority moved (its advisory entered KEV, its EPSS
+    // jumped, its policy changed) keeps its state; the move is recorded in
+    // its history.
+    for (e, o) in again.iter().filter(|(e, _)| e.state != FindingState::Fixed) {
+        let entered_kev = o.kev && !e.kev;
+        if e.decision == o.decision && !entered_kev {
+            continue;
+        }
+        let mut note = format!(
+            "re-prioritised: {} → {}",
+            e.decision.as_deref().unwrap_or("none"),
+            o.decision.as_deref().unwrap_or("none")
+        );
+        if entered_kev {
+            note.push_str(" (now in CISA KEV)");
+        }
+        w.transition(e.id, e.state, e.state, None, &note).await?;
+    }
 
     let update = FindingsUpdate {
         opened: new.len() as u64,

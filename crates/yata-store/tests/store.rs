@@ -149,6 +149,7 @@ both!(
     batch_transitions_are_all_or_nothing,
     summaries_and_exposure_queries,
     other_processes_hear_of_committed_changes,
+    reprioritisation_is_recorded,
     webhook_events_are_written_with_their_cause,
     webhook_deliveries_are_leased_once_and_logged,
 );
@@ -2260,4 +2261,39 @@ async fn webhook_deliveries_are_leased_once_and_logged(db: &TestDb) {
     ));
     assert_eq!(db.audit_len().await, audit + 1);
     assert_eq!(s.webhooks(o).await.unwrap().len(), 1);
+}
+
+async fn reprioritisation_is_recorded(db: &TestDb) {
+    let (o, a) = setup_asset(db).await;
+    let s = &db.store;
+    s.replace_inventory(&ADMIN, &inventory(a, "p"), &[seen("CVE-9", "pkg:npm/x@1")])
+        .await
+        .unwrap();
+    let f = finding_by(db, o, "CVE-9").await;
+    // Same priority: nothing recorded.
+    s.refresh_findings(&Actor::System, a, &[seen("CVE-9", "pkg:npm/x@1")])
+        .await
+        .unwrap();
+    assert!(s.finding_history(f.id).await.unwrap().is_empty());
+    // Into KEV, decision up: recorded, state kept.
+    let urgent = Observation {
+        decision: Some("immediate".into()),
+        kev: true,
+        ..seen("CVE-9", "pkg:npm/x@1")
+    };
+    s.refresh_findings(&Actor::System, a, &[urgent])
+        .await
+        .unwrap();
+    let h = s.finding_history(f.id).await.unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(
+        (h[0].from, h[0].to),
+        (FindingState::Open, FindingState::Open)
+    );
+    assert_eq!(
+        h[0].note,
+        "re-prioritised: 3 days → immediate (now in CISA KEV)"
+    );
+    assert_eq!(h[0].actor, "system");
+    assert_eq!(finding_by(db, o, "CVE-9").await.state, FindingState::Open);
 }
