@@ -228,22 +228,7 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
         db.records().len() + records.len(),
     );
     let update = db.update(records);
-    let scope = match base_scope {
-        yata_server::reevaluate::Scope::Vulnerabilities(ids) => {
-            let mut all = std::collections::BTreeSet::new();
-            for id in ids {
-                if let Ok(v) = id.parse::<VulnId>()
-                    && let Some(view) = db.get(&v)
-                {
-                    all.insert(view.id().as_str().to_owned());
-                    all.extend(view.aliases().iter().map(|a| a.as_str().to_owned()));
-                }
-                all.insert(id);
-            }
-            yata_server::reevaluate::Scope::Vulnerabilities(all.into_iter().collect())
-        }
-        all => all,
-    };
+    let scope = base_scope.expanded_in(&db);
     let bytes =
         snapshot::encode(&db, jiff::Timestamp::now()).map_err(|e| Failure::Other(e.into()))?;
     let mut written = Vec::new();

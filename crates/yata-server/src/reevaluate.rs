@@ -49,12 +49,25 @@ impl Scope {
             for id in std::iter::once(&r.id).chain(&r.aliases) {
                 ids.insert(id.as_str().to_owned());
                 for db in dbs {
-                    if let Some(v) = db.get(id) {
-                        ids.insert(v.id().as_str().to_owned());
-                        ids.extend(v.aliases().iter().map(|a| a.as_str().to_owned()));
-                    }
+                    add_ids_of(&mut ids, id, db);
                 }
             }
+        }
+        Scope::Vulnerabilities(ids.into_iter().collect())
+    }
+
+    /// The same scope with each id's vulnerability's every id in `db`
+    /// (after an import merged records that gave some ids new aliases).
+    pub fn expanded_in(self, db: &AdvisoryDb) -> Scope {
+        let Scope::Vulnerabilities(listed) = self else {
+            return Scope::All;
+        };
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        for id in listed {
+            if let Ok(v) = id.parse::<yata_model::VulnId>() {
+                add_ids_of(&mut ids, &v, db);
+            }
+            ids.insert(id);
         }
         Scope::Vulnerabilities(ids.into_iter().collect())
     }
@@ -73,6 +86,15 @@ impl Scope {
 
     pub fn from_payload(payload: &str) -> Scope {
         serde_json::from_str(payload).unwrap_or(Scope::All)
+    }
+}
+
+/// Adds the ids of `id`'s vulnerability in `db` (its primary id and
+/// aliases), if `db` knows it.
+fn add_ids_of(ids: &mut BTreeSet<String>, id: &yata_model::VulnId, db: &AdvisoryDb) {
+    if let Some(v) = db.get(id) {
+        ids.insert(v.id().as_str().to_owned());
+        ids.extend(v.aliases().iter().map(|a| a.as_str().to_owned()));
     }
 }
 
@@ -220,17 +242,8 @@ pub async fn load_installed(state: &AppState) -> Result<u64, AppError> {
         else {
             continue;
         };
-        let limits = state.config().inventory_limits.clone();
-        let loaded = tokio::task::spawn_blocking(move || {
-            evaluate::load_inventory(&asset, &doc, &limits).map(|inv| (asset, inv))
-        })
-        .await
-        .map_err(AppError::internal)?;
-        match loaded {
-            Ok((asset, inventory)) => {
-                evaluate::install(&mut *state.installed().write().await, &asset, &inventory);
-                n += 1;
-            }
+        match file_inventory(state, asset, doc).await {
+            Ok(()) => n += 1,
             // Logged, not fatal: the server starts; that asset is matched
             // again when its inventory is next uploaded.
             Err(e) => tracing::error!(asset = id.0, error = %e, "filing an inventory failed"),
@@ -247,6 +260,16 @@ pub async fn load_installed_asset(state: &AppState, id: AssetId) -> Result<(), A
     else {
         return Ok(());
     };
+    file_inventory(state, asset, doc).await
+}
+
+/// Reads `doc` back (on a blocking thread) and files it as what `asset`
+/// has installed.
+async fn file_inventory(
+    state: &AppState,
+    asset: yata_store::Asset,
+    doc: yata_store::InventoryDocument,
+) -> Result<(), AppError> {
     let limits = state.config().inventory_limits.clone();
     let (asset, inventory) = tokio::task::spawn_blocking(move || {
         evaluate::load_inventory(&asset, &doc, &limits).map(|inv| (asset, inv))
