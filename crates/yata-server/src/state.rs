@@ -29,6 +29,8 @@ pub struct ServiceConfig {
     pub trusted_keys: Vec<yata_feeds::bundle::VerifyingKey>,
     /// How long a replica holds a job before another may take it over.
     pub job_lease: jiff::SignedDuration,
+    /// The scheduled feed sources and the offline switch.
+    pub feeds: crate::config::FeedsConfig,
 }
 
 impl Default for ServiceConfig {
@@ -41,6 +43,7 @@ impl Default for ServiceConfig {
             tls: false,
             trusted_keys: Vec::new(),
             job_lease: jiff::SignedDuration::from_mins(30),
+            feeds: crate::config::FeedsConfig::default(),
         }
     }
 }
