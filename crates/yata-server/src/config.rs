@@ -25,6 +25,11 @@
 //! every = "1d"
 //!
 //! [[feeds.source]]
+//! name = "example-psirt"
+//! provider = "https://example.jp/.well-known/csaf/provider-metadata.json"
+//! every = "1h"                    # a CSAF provider: its public ROLIE feeds
+//!
+//! [[feeds.source]]
 //! name = "mirror"
 //! path = "/srv/yata/feeds/osv"    # a local file or directory
 //! every = "10m"
@@ -81,6 +86,8 @@ pub struct SourceFile {
     pub ecosystem: Option<String>,
     pub url: Option<String>,
     pub path: Option<PathBuf>,
+    /// A CSAF provider's `provider-metadata.json`.
+    pub provider: Option<String>,
     pub format: Option<String>,
     pub every: String,
 }
@@ -148,12 +155,16 @@ pub enum Location {
     Url(String),
     /// A local file or directory, read in place.
     Path(PathBuf),
+    /// A CSAF provider, by the URL of its `provider-metadata.json`: the
+    /// documents of its public (TLP:CLEAR / WHITE) ROLIE feeds and
+    /// directories, fetched when updated since the last sync.
+    CsafProvider(String),
 }
 
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Location::Url(u) => f.write_str(u),
+            Location::Url(u) | Location::CsafProvider(u) => f.write_str(u),
             Location::Path(p) => write!(f, "{}", p.display()),
         }
     }
@@ -242,8 +253,8 @@ fn check_source(s: &SourceFile, offline: bool) -> Result<FeedSource, String> {
     {
         return Err("name: 1 to 64 of A-Z, a-z, 0-9, '.', '_', '-'".into());
     }
-    let location = match (&s.official, &s.url, &s.path) {
-        (Some(official), None, None) => {
+    let location = match (&s.official, &s.url, &s.path, &s.provider) {
+        (Some(official), None, None, None) => {
             let o = Official::ALL
                 .iter()
                 .find(|(n, _)| n == official)
@@ -256,17 +267,21 @@ fn check_source(s: &SourceFile, offline: bool) -> Result<FeedSource, String> {
                 })?;
             Location::Url(o.url(s.ecosystem.as_deref())?)
         }
-        (None, Some(url), None) => {
+        (None, Some(url), None, None) => {
             crate::webhooks::client::target(url).map_err(|e| format!("url {url:?}: {e}"))?;
             Location::Url(url.clone())
         }
-        (None, None, Some(path)) => Location::Path(path.clone()),
-        _ => return Err("exactly one of `official`, `url` and `path`".into()),
+        (None, None, Some(path), None) => Location::Path(path.clone()),
+        (None, None, None, Some(url)) => {
+            crate::webhooks::client::target(url).map_err(|e| format!("provider {url:?}: {e}"))?;
+            Location::CsafProvider(url.clone())
+        }
+        _ => return Err("exactly one of `official`, `url`, `path` and `provider`".into()),
     };
     if s.ecosystem.is_some() && s.official.as_deref() != Some("osv") {
         return Err("`ecosystem` goes with official = \"osv\" only".into());
     }
-    if let (true, Location::Url(url)) = (offline, &location) {
+    if let (true, Location::Url(url) | Location::CsafProvider(url)) = (offline, &location) {
         return Err(format!(
             "{url}: [feeds] offline = true (never contact the outside): use a local `path` \
              or import signed bundles"
@@ -325,6 +340,11 @@ format = "csaf"
 every = "1d"
 
 [[feeds.source]]
+name = "example-psirt"
+provider = "https://example.jp/.well-known/csaf/provider-metadata.json"
+every = "1h"
+
+[[feeds.source]]
 name = "mirror"
 path = "/srv/yata/feeds/osv"
 every = "10m"
@@ -357,10 +377,19 @@ every = "10m"
                     "https://example.jp/csaf/advisories.zip".to_owned(),
                     86400
                 ),
+                (
+                    "example-psirt",
+                    "https://example.jp/.well-known/csaf/provider-metadata.json".to_owned(),
+                    3600
+                ),
                 ("mirror", "/srv/yata/feeds/osv".to_owned(), 600),
             ]
         );
         assert_eq!(feeds.sources[2].format, Some(yata_feeds::Format::Csaf));
+        assert!(matches!(
+            feeds.sources[3].location,
+            Location::CsafProvider(_)
+        ));
         assert_eq!(
             Official::Osv.url(Some("Debian:12")).unwrap(),
             "https://osv-vulnerabilities.storage.googleapis.com/Debian%3A12/all.zip"

@@ -12,6 +12,9 @@
 //!   `max_download_mib`; a body with the same SHA-256 as the last import
 //!   (servers that ignore conditions) is unchanged too. Never under
 //!   `offline = true`, which the configuration already refuses.
+//! * a CSAF provider ([`csaf`]) is crawled for the documents of its public
+//!   distributions updated since the newest `updated` time of the last
+//!   import (kept as its `Last-Modified` validator);
 //! * a local file is fingerprinted by its SHA-256, a directory by its
 //!   listing (relative paths, sizes, modification times), and read in
 //!   place when the fingerprint moved.
@@ -37,6 +40,8 @@ use crate::config::{FeedSource, Location};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::webhooks::client::{self, Fetched};
+
+mod csaf;
 
 /// How often the worker looks for due sources.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(30);
@@ -194,6 +199,43 @@ async fn sync(
                 }
             }
         }
+        Location::CsafProvider(url) => {
+            if feeds.offline {
+                return Err(format!(
+                    "{url}: offline = true: never contacting the outside"
+                ));
+            }
+            let since = prior
+                .filter(|p| p.fingerprint.is_some())
+                .and_then(|p| p.last_modified.as_deref())
+                .and_then(|m| m.parse::<Timestamp>().ok());
+            let kept = Validators {
+                etag: None,
+                last_modified: prior.and_then(|p| p.last_modified.clone()),
+                fingerprint: prior_fingerprint,
+            };
+            let Some(crawl) =
+                csaf::crawl(url, since, feeds.max_download, feeds.download_timeout).await?
+            else {
+                return Ok(Synced::Unchanged {
+                    why: match since {
+                        Some(s) => format!("no document updated since {}", crate::api::rfc3339(s)),
+                        None => "no public documents listed".into(),
+                    },
+                    validators: kept,
+                });
+            };
+            let newest = crawl.newest.to_string();
+            let summary = import_into(state, crawl.dir.path().to_owned(), source).await?;
+            Ok(Synced::Imported {
+                summary: format!("{} CSAF documents fetched; {summary}", crawl.documents),
+                validators: Validators {
+                    etag: None,
+                    fingerprint: Some(format!("newest {newest}")),
+                    last_modified: Some(newest),
+                },
+            })
+        }
         Location::Path(path) => {
             let at = path.clone();
             let fingerprint = blocking(move || path_fingerprint(&at)).await?;
@@ -223,8 +265,12 @@ async fn import_into(
     path: PathBuf,
     source: &FeedSource,
 ) -> Result<String, String> {
+    let format = match source.location {
+        Location::CsafProvider(_) => Some(yata_feeds::Format::Csaf),
+        _ => source.format,
+    };
     let config = ImportConfig {
-        format: source.format,
+        format,
         ..ImportConfig::default()
     };
     let shown = path.clone();
@@ -341,7 +387,11 @@ pub async fn sources_json(state: &AppState) -> Result<Value, AppError> {
             json!({
                 "name": s.name,
                 "location": s.location.to_string(),
-                "kind": match s.location { Location::Url(_) => "url", Location::Path(_) => "path" },
+                "kind": match s.location {
+                    Location::Url(_) => "url",
+                    Location::Path(_) => "path",
+                    Location::CsafProvider(_) => "csaf-provider",
+                },
                 "format": s.format.map(|f| f.to_string()),
                 "every_secs": s.every.as_secs(),
                 "next_run": st.map(|x| crate::api::rfc3339(x.next_run)),

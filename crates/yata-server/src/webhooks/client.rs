@@ -83,15 +83,15 @@ pub(crate) enum Fetched {
 /// Redirects followed by [`get`] (GitHub's archive links take one).
 const MAX_REDIRECTS: usize = 5;
 
-/// GETs `url` into `file` (truncated first), conditionally on `etag` /
+/// GETs `url` into `out`, conditionally on `etag` /
 /// `last_modified`, following redirects (never from https to http), at
 /// most `max_bytes` of body, everything under `timeout`. Anything but 200
 /// and 304 is an error naming the status.
-pub(crate) async fn get(
+pub(crate) async fn get<W: tokio::io::AsyncWrite + Unpin>(
     url: &str,
     etag: Option<&str>,
     last_modified: Option<&str>,
-    file: &mut tokio::fs::File,
+    out: &mut W,
     max_bytes: u64,
     timeout: Duration,
 ) -> Result<Fetched, String> {
@@ -149,7 +149,7 @@ pub(crate) async fn get(
             }
             let etag = text(header::ETAG);
             let last_modified = text(header::LAST_MODIFIED);
-            let bytes = save(response.into_body(), file, max_bytes)
+            let bytes = save(response.into_body(), out, max_bytes)
                 .await
                 .map_err(|e| format!("{url}: {e}"))?;
             return Ok(Fetched::Body {
@@ -165,7 +165,7 @@ pub(crate) async fn get(
 }
 
 /// A `Location` against the request's target: absolute, or a path.
-fn resolve(base: &Target, location: &str) -> String {
+pub(crate) fn resolve(base: &Target, location: &str) -> String {
     if location.contains("://") {
         location.to_owned()
     } else if location.starts_with("//") {
@@ -182,14 +182,13 @@ fn resolve(base: &Target, location: &str) -> String {
     }
 }
 
-async fn save(
+async fn save<W: tokio::io::AsyncWrite + Unpin>(
     mut body: hyper::body::Incoming,
-    file: &mut tokio::fs::File,
+    file: &mut W,
     max_bytes: u64,
 ) -> Result<u64, String> {
     use http_body_util::BodyExt;
     use tokio::io::AsyncWriteExt;
-    file.set_len(0).await.map_err(|e| format!("write: {e}"))?;
     let mut written = 0u64;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| format!("reading the body: {e}"))?;
