@@ -215,6 +215,7 @@ async fn run(
                 Timestamp::now() + jiff::SignedDuration::from_hours(24 * (i % 60) as i64),
             ),
             kev: i % 50 == 0,
+            epss: Some(0.01),
             explanation: explanation.to_string(),
         })
         .collect();

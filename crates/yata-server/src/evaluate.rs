@@ -165,6 +165,7 @@ pub fn observations(
             decision: Some(item.assessment.decisions.bod_26_04.as_str().to_owned()),
             deadline,
             kev: item.assessment.kev,
+            epss: item.assessment.epss.as_ref().map(|e| e.score),
             explanation: report::finding_json(item, inventory).to_string(),
             vuln_id,
             subject,

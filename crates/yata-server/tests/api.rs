@@ -922,6 +922,85 @@ async fn a_changed_advisory_re_evaluates_only_the_assets_it_can_touch(app: &App)
 }
 both!(a_changed_advisory_re_evaluates_only_the_assets_it_can_touch);
 
+async fn kev_additions_and_epss_jumps_re_prioritise_and_are_recorded(app: &App) {
+    if !app.load_rustsec().await {
+        return;
+    }
+    let bank = app.create_org("Bank", "operator", &["finance"]).await;
+    let admin = app.issue_token(bank, "admin").await;
+    let asset = app.create_software(bank, &admin, "uses smallvec").await;
+    let r = app.upload_lock(asset, &admin, VULNERABLE_LOCK).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let admin = &admin;
+    let history = |cve: &'static str| async move {
+        let list = app
+            .get(&format!("/api/v1/organizations/{bank}/findings"), admin)
+            .await
+            .json();
+        let f = with_alias(&list, cve).expect("a finding").clone();
+        let id = f["finding_id"].as_i64().unwrap();
+        let h = app
+            .get(&format!("/api/v1/findings/{id}/transitions"), admin)
+            .await
+            .json();
+        (f, h["transitions"].as_array().unwrap().clone())
+    };
+    let import = |body: Vec<u8>, format: &'static str| async move {
+        let r = app
+            .send(
+                Method::POST,
+                &format!("/api/v1/feeds?format={format}&wait=true"),
+                Some(&app.nco),
+                RequestBody::Raw(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+        r.json()
+    };
+    let (before, h) = history("CVE-2021-25900").await;
+    assert_eq!(before["kev"], false);
+    assert!(h.is_empty());
+    // The real catalogue's first entry, as CISA would add it for this CVE.
+    let kev = yata_testdata::path("kev/known_exploited_vulnerabilities.json").unwrap();
+    let mut catalogue: Value = serde_json::from_slice(&std::fs::read(kev).unwrap()).unwrap();
+    let mut entry = catalogue["vulnerabilities"][0].clone();
+    entry["cveID"] = json!("CVE-2021-25900");
+    entry["dateAdded"] = json!("2026-11-26");
+    catalogue["vulnerabilities"] = json!([entry]);
+    catalogue["count"] = json!(1);
+    let v = import(catalogue.to_string().into_bytes(), "kev-json").await;
+    assert_eq!(v["reevaluated"]["assets"], 1, "{v}");
+    let (after, h) = history("CVE-2021-25900").await;
+    assert_eq!(after["kev"], true);
+    assert_eq!(after["state"], "open", "the state is kept");
+    assert_eq!(h.len(), 1, "{h:?}");
+    let note = h[0]["note"].as_str().unwrap();
+    assert!(
+        note.starts_with("re-prioritised: ") && note.ends_with(" (now in CISA KEV)"),
+        "{note}"
+    );
+    // EPSS: a first low score is no jump; seventy points up is.
+    let epss = |score: &str| {
+        format!(
+            "#model_version:v2025.03.14,score_date:2026-11-26T00:00:00+0000\ncve,epss,percentile\nCVE-2021-25900,{score},0.9\n"
+        )
+        .into_bytes()
+    };
+    import(epss("0.05"), "epss").await;
+    assert_eq!(history("CVE-2021-25900").await.1.len(), 1);
+    import(epss("0.75"), "epss").await;
+    let (_, h) = history("CVE-2021-25900").await;
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert!(
+        h[1]["note"]
+            .as_str()
+            .unwrap()
+            .ends_with("(EPSS 0.050 → 0.750)"),
+        "{h:?}"
+    );
+}
+both!(kev_additions_and_epss_jumps_re_prioritise_and_are_recorded);
+
 /// Signed bundles: accepted only when signed by a key the server trusts,
 /// checked before anything in them is read.
 #[tokio::test]

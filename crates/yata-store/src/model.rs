@@ -327,7 +327,7 @@ pub struct NewInventory {
 }
 
 /// An asset to create together with its first inventory and findings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewAssetWithInventory {
     pub asset: NewAsset,
     /// Its `asset` field is replaced by the new asset's id.
@@ -357,7 +357,7 @@ pub struct InventoryDocument {
 }
 
 /// What the matcher says about one (vulnerability, subject) of an asset now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
     pub vuln_id: String,
     /// The component's purl (or name@version), or `product`.
@@ -366,6 +366,8 @@ pub struct Observation {
     pub deadline: Option<Timestamp>,
     /// The vulnerability is in CISA's KEV catalogue.
     pub kev: bool,
+    /// Its EPSS score (probability of exploitation in 30 days, 0 to 1).
+    pub epss: Option<f64>,
     /// JSON: why it matched and how it was prioritised.
     pub explanation: String,
 }

@@ -46,7 +46,12 @@ struct Existing {
     present: bool,
     decision: Option<String>,
     kev: bool,
+    epss: Option<f64>,
 }
+
+/// An EPSS score rising by at least this much (ten percentage points) is a
+/// jump: the finding moves up the work list, and the move is recorded.
+const EPSS_JUMP: f64 = 0.1;
 
 /// Makes the asset's findings match `observations` (the first of
 /// duplicates counts): new ones open, fixed ones observed again reopen,
@@ -64,7 +69,7 @@ pub(super) async fn reconcile(
     notes: &Notes,
 ) -> Result<(FindingsUpdate, Vec<i64>), Error> {
     let rows = sqlx::query(
-        "SELECT id, vuln_id, subject, state, present, decision, kev FROM findings \
+        "SELECT id, vuln_id, subject, state, present, decision, kev, epss FROM findings \
          WHERE asset_id = $1",
     )
     .bind(asset)
@@ -81,6 +86,7 @@ pub(super) async fn reconcile(
                 present: r.try_get("present")?,
                 decision: r.try_get("decision")?,
                 kev: r.try_get("kev")?,
+                epss: r.try_get("epss")?,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -130,7 +136,8 @@ pub(super) async fn reconcile(
     // its history.
     for (e, o) in again.iter().filter(|(e, _)| e.state != FindingState::Fixed) {
         let entered_kev = o.kev && !e.kev;
-        if e.decision == o.decision && !entered_kev {
+        let epss_jump = o.epss.unwrap_or(0.0) - e.epss.unwrap_or(0.0) >= EPSS_JUMP;
+        if e.decision == o.decision && !entered_kev && !epss_jump {
             continue;
         }
         let mut note = format!(
@@ -140,6 +147,14 @@ pub(super) async fn reconcile(
         );
         if entered_kev {
             note.push_str(" (now in CISA KEV)");
+        }
+        if epss_jump {
+            let _ = write!(
+                note,
+                " (EPSS {} → {})",
+                e.epss.map_or("none".into(), |s| format!("{s:.3}")),
+                o.epss.map_or("none".into(), |s| format!("{s:.3}"))
+            );
         }
         w.transition(e.id, e.state, e.state, None, &note).await?;
     }
@@ -180,25 +195,27 @@ async fn insert_new(
     asset: i64,
     new: &[&Observation],
 ) -> Result<Vec<i64>, Error> {
-    // $1 org, $2 asset, $3 now; per row: vuln, subject, decision, deadline, kev, explanation.
+    // $1 org, $2 asset, $3 now; per row: vuln, subject, decision, deadline, kev, explanation, epss.
     const FIXED: usize = 3;
-    const WIDTH: usize = 6;
+    const WIDTH: usize = 7;
     let mut ids = Vec::with_capacity(new.len());
     for chunk in new.chunks(rows_per_statement(FIXED, WIDTH)) {
         let values = groups(chunk.len(), FIXED, WIDTH, |sql, p| {
             let _ = write!(
                 sql,
-                "({P}1, {P}2, {P}{p}, {P}{}, {P}3, {P}3, TRUE, 'open', {P}3, {P}{}, {P}{}, {P}{}, {P}{})",
+                "({P}1, {P}2, {P}{p}, {P}{}, {P}3, {P}3, TRUE, 'open', {P}3, {P}{}, {P}{}, {P}{}, {P}{}, {P}{})",
                 p + 1,
                 p + 2,
                 p + 3,
                 p + 4,
-                p + 5
+                p + 5,
+                p + 6
             );
         });
         let sql = format!(
             "INSERT INTO findings (org_id, asset_id, vuln_id, subject, first_seen, last_seen, \
-             present, state, state_changed_at, decision, deadline, kev, explanation) VALUES {values} \
+             present, state, state_changed_at, decision, deadline, kev, explanation, epss) \
+             VALUES {values} \
              RETURNING id"
         );
         let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
@@ -213,7 +230,8 @@ async fn insert_new(
                 .bind(o.decision.as_deref())
                 .bind(o.deadline.map(|t| t.as_microsecond()))
                 .bind(o.kev)
-                .bind(o.explanation.as_str());
+                .bind(o.explanation.as_str())
+                .bind(o.epss);
         }
         ids.extend(q.fetch_all(&mut *w.tx).await?);
     }
@@ -222,26 +240,27 @@ async fn insert_new(
 
 /// Refreshes findings observed again, reopening the fixed ones.
 async fn refresh(w: &mut Write, again: &[(&Existing, &Observation)]) -> Result<(), Error> {
-    // $1 now; per row: id, decision, deadline, explanation, reopen, kev.
+    // $1 now; per row: id, decision, deadline, explanation, reopen, kev, epss.
     const FIXED: usize = 1;
-    const WIDTH: usize = 6;
+    const WIDTH: usize = 7;
     for chunk in again.chunks(rows_per_statement(FIXED, WIDTH)) {
         let values = groups(chunk.len(), FIXED, WIDTH, |sql, p| {
             let _ = write!(
                 sql,
-                "({P}{p}, {P}{}, {P}{}, {P}{}, {P}{}, {P}{})",
+                "({P}{p}, {P}{}, {P}{}, {P}{}, {P}{}, {P}{}, {P}{})",
                 p + 1,
                 p + 2,
                 p + 3,
                 p + 4,
-                p + 5
+                p + 5,
+                p + 6
             );
         });
         // VALUES columns are `column1`… in both dialects; SET expressions
         // read the row as it was before the update.
         let sql = format!(
             "UPDATE findings SET last_seen = {P}1, present = TRUE, decision = v.column2, \
-             deadline = v.column3, explanation = v.column4, kev = v.column6, \
+             deadline = v.column3, explanation = v.column4, kev = v.column6, epss = v.column7, \
              state = CASE WHEN v.column5 THEN 'open' ELSE findings.state END, \
              state_changed_at = CASE WHEN v.column5 THEN {P}1 \
                                 ELSE findings.state_changed_at END \
@@ -255,7 +274,8 @@ async fn refresh(w: &mut Write, again: &[(&Existing, &Observation)]) -> Result<(
                 .bind(o.deadline.map(|t| t.as_microsecond()))
                 .bind(o.explanation.as_str())
                 .bind(e.state == FindingState::Fixed)
-                .bind(o.kev);
+                .bind(o.kev)
+                .bind(o.epss);
         }
         q.execute(&mut *w.tx).await?;
     }

@@ -197,6 +197,7 @@ fn seen(vuln: &str, subject: &str) -> Observation {
         decision: Some("3 days".to_owned()),
         deadline: Some(Timestamp::from_second(1_900_000_000).unwrap()),
         kev: false,
+        epss: None,
         explanation: format!("{{\"vuln\":\"{vuln}\"}}"),
     }
 }
@@ -968,6 +969,7 @@ fn numbered(i: u32, round: u32) -> Observation {
         deadline: (!i.is_multiple_of(4))
             .then(|| Timestamp::from_second(1_900_000_000 + i64::from(i * 10 + round)).unwrap()),
         kev: (i + round).is_multiple_of(5),
+        epss: Some(f64::from(i % 10) / 10.0),
         explanation: format!("{{\"i\":{i},\"round\":{round}}}"),
     }
 }
@@ -2297,6 +2299,34 @@ async fn reprioritisation_is_recorded(db: &TestDb) {
     );
     assert_eq!(h[0].actor, "system");
     assert_eq!(finding_by(db, o, "CVE-9").await.state, FindingState::Open);
+    // EPSS: a small move is not a jump; ten points up is, decision or not.
+    let scored = |epss: f64| Observation {
+        decision: Some("immediate".into()),
+        kev: true,
+        epss: Some(epss),
+        ..seen("CVE-9", "pkg:npm/x@1")
+    };
+    s.refresh_findings(&Actor::System, a, &[scored(0.05)])
+        .await
+        .unwrap();
+    s.refresh_findings(&Actor::System, a, &[scored(0.12)])
+        .await
+        .unwrap();
+    assert_eq!(s.finding_history(f.id).await.unwrap().len(), 1);
+    s.refresh_findings(&Actor::System, a, &[scored(0.71)])
+        .await
+        .unwrap();
+    let h = s.finding_history(f.id).await.unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(
+        h[1].note,
+        "re-prioritised: immediate → immediate (EPSS 0.120 → 0.710)"
+    );
+    // Falling is not a jump.
+    s.refresh_findings(&Actor::System, a, &[scored(0.2)])
+        .await
+        .unwrap();
+    assert_eq!(s.finding_history(f.id).await.unwrap().len(), 2);
 }
 
 async fn feed_syncs_are_scheduled_once_per_period(db: &TestDb) {

@@ -31,7 +31,7 @@ pub const REEVALUATE_JOB: &str = "reevaluate";
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeedQuery {
-    /// The raw source's format (`osv`, `cve5`, `kev`, …) when detection
+    /// The raw source's format (`osv-json`, `cve5`, `kev-json`, `epss`, …) when detection
     /// should not guess.
     format: Option<String>,
     /// Re-evaluate findings before answering (200) instead of in the

@@ -603,7 +603,7 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 &[
                     (
                         "format",
-                        "The raw source's format (osv, cve5, kev, epss, csaf, …); detected if absent.",
+                        "The raw source's format (osv-json, osv-yaml, rustsec, cve5, kev-json, kev-csv, epss, csaf, jvnrss, vuldef); detected if absent.",
                     ),
                     ("wait", "true: re-evaluate before answering (200)."),
                 ],
