@@ -651,7 +651,8 @@ fn a_scheduled_feed_source_is_synced_once_by_one_of_the_replicas() {
     assert_eq!(status, 200);
     assert_eq!(sources["offline"], true);
     assert_eq!(sources["sources"][0]["outcome"], "imported", "{sources}");
-    // One sync queued and one snapshot stored, though two replicas look.
+    // One snapshot stored, though two replicas look (queuing is not
+    // audited; the store test checks it is done once).
     std::thread::sleep(Duration::from_secs(3));
     let (_, log) = a.json("GET", "/api/v1/audit?limit=10000", &token, Value::Null);
     let count = |action: &str, detail: Option<&str>| {
@@ -664,7 +665,6 @@ fn a_scheduled_feed_source_is_synced_once_by_one_of_the_replicas() {
             })
             .count()
     };
-    assert_eq!(count("job.enqueue", Some("feed-sync")), 1, "{log}");
     assert_eq!(count("feed_snapshot.put", None), 1, "{log}");
     drop((a, b));
     audit_intact(&db.url);

@@ -37,6 +37,7 @@ pub mod auth;
 pub mod config;
 mod error;
 pub mod evaluate;
+pub mod jobs;
 mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -186,35 +187,22 @@ async fn bootstrap_link(
     Ok(Some(format!("{scheme}://{local}/bootstrap/{secret}")))
 }
 
-/// The background worker: due feed syncs queued (every 30 s), due jobs,
-/// expired risk acceptances and, every minute, the webhook deadline scan.
+/// The background worker: queues the periodic jobs that are due (every
+/// 15 s) and runs due jobs (see [`jobs`]).
 async fn work(state: AppState) {
     let worker = worker_name();
-    let delivery = webhooks::DeliveryConfig::default();
-    let mut scanned: Option<std::time::Instant> = None;
     let mut scheduled: Option<std::time::Instant> = None;
     loop {
-        if scheduled.is_none_or(|t| t.elapsed() >= sync::SCHEDULE_EVERY) {
+        if scheduled.is_none_or(|t| t.elapsed() >= jobs::SCHEDULE_EVERY) {
             scheduled = Some(std::time::Instant::now());
-            match sync::schedule(&state).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(syncs = n, "feed syncs queued"),
-                Err(e) => tracing::error!(error = %e, "scheduling feed syncs failed"),
+            if let Err(e) = jobs::schedule(&state).await {
+                tracing::error!(error = %e, "scheduling periodic jobs failed");
             }
         }
-        match api::feeds::run_one_job(&state, &worker).await {
+        match jobs::run_one(&state, &worker).await {
             Ok(true) => continue,
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, "job failed"),
-        }
-        if let Err(e) = state.store().reopen_expired_risks(Timestamp::now()).await {
-            tracing::error!(error = %e, "reopening expired risks failed");
-        }
-        if scanned.is_none_or(|t| t.elapsed() >= webhooks::SCAN_EVERY) {
-            scanned = Some(std::time::Instant::now());
-            if let Err(e) = webhooks::scan_deadlines(&state, Timestamp::now(), &delivery).await {
-                tracing::error!(error = %e, "scanning deadlines for webhooks failed");
-            }
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }

@@ -1,7 +1,7 @@
 //! Scheduled feed sources (`[[feeds.source]]` in the configuration file,
 //! see [`crate::config`]): each is synced by a job, queued when its period
-//! has passed ([`schedule`], which the store makes once-per-period across
-//! replicas) or on demand (`POST /api/v1/feeds/sources/{name}/sync`).
+//! has passed ([`crate::jobs::schedule`], once per period across replicas)
+//! or on demand (`POST /api/v1/feeds/sources/{name}/sync`).
 //!
 //! A sync ([`run`]) reads the source and, if it changed, merges its records
 //! into the latest snapshot exactly as an upload to `POST /api/v1/feeds`
@@ -27,7 +27,6 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -43,30 +42,8 @@ use crate::webhooks::client::{self, Fetched};
 
 mod csaf;
 
-/// How often the worker looks for due sources.
-pub const SCHEDULE_EVERY: Duration = Duration::from_secs(30);
-
 /// How many record problems a failed sync's message lists.
 const SHOWN_PROBLEMS: usize = 5;
-
-/// Queues the syncs of the configured sources that are due; how many.
-pub async fn schedule(state: &AppState) -> Result<usize, AppError> {
-    let sources: Vec<(String, jiff::SignedDuration)> = state
-        .config()
-        .feeds
-        .sources
-        .iter()
-        .map(|s| (s.name.clone(), s.every))
-        .collect();
-    if sources.is_empty() {
-        return Ok(0);
-    }
-    let jobs = state
-        .store()
-        .schedule_feed_syncs(&Actor::System, &sources, Timestamp::now())
-        .await?;
-    Ok(jobs.len())
-}
 
 /// Runs the sync job with `payload` (`{"source": name}`) and records its
 /// outcome. Errors of the source itself (unreachable, bad records) are the
@@ -378,12 +355,17 @@ fn hex(bytes: &[u8]) -> String {
 /// The sources' configuration and state, for the API.
 pub async fn sources_json(state: &AppState) -> Result<Value, AppError> {
     let stored = state.store().feed_sources().await?;
+    let schedules = state.store().schedules().await?;
     let feeds = &state.config().feeds;
     let sources: Vec<Value> = feeds
         .sources
         .iter()
         .map(|s| {
             let st = stored.iter().find(|x| x.name == s.name);
+            let next_run = schedules
+                .iter()
+                .find(|(n, _)| *n == yata_store::Periodic::feed_sync(&s.name, s.every).name)
+                .map(|(_, t)| crate::api::rfc3339(*t));
             json!({
                 "name": s.name,
                 "location": s.location.to_string(),
@@ -394,7 +376,7 @@ pub async fn sources_json(state: &AppState) -> Result<Value, AppError> {
                 },
                 "format": s.format.map(|f| f.to_string()),
                 "every_secs": s.every.as_secs(),
-                "next_run": st.map(|x| crate::api::rfc3339(x.next_run)),
+                "next_run": next_run,
                 "checked_at": st.and_then(|x| x.checked_at).map(crate::api::rfc3339),
                 "changed_at": st.and_then(|x| x.changed_at).map(crate::api::rfc3339),
                 "outcome": st.and_then(|x| x.outcome).map(|o| o.as_str()),

@@ -5,7 +5,7 @@
 //!   that causes them: `finding.new` when an upload, a re-evaluation or an
 //!   expired risk acceptance opens or reopens a finding;
 //!   `finding.deadline_approaching` and `finding.overdue` by the deadline
-//!   scan ([`scan_deadlines`], every minute in the worker loop), once per
+//!   scan ([`scan_deadlines`], a periodic job every minute), once per
 //!   finding. Only organisations with a webhook subscribed get events.
 //! * **Fan-out** ([`dispatch`]): an event goes to each webhook of its
 //!   organisation subscribed to its kind, registered before it occurred,
@@ -94,9 +94,6 @@ impl DeliveryConfig {
             .saturating_add(SignedDuration::from_secs(60))
     }
 }
-
-/// How often the worker loop scans for approaching and passed deadlines.
-pub const SCAN_EVERY: Duration = Duration::from_secs(60);
 
 /// The prefix of generated webhook secrets.
 pub const SECRET_PREFIX: &str = "whsec_";

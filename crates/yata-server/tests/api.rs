@@ -492,12 +492,12 @@ async fn feeds_imported_later_re_evaluate_uploaded_inventories(app: &App) {
     assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.json());
     assert!(r.json()["vulnerabilities"].as_u64().unwrap() > 500);
     assert!(
-        yata_server::api::feeds::run_one_job(&app.state, "test")
+        yata_server::jobs::run_one(&app.state, "test")
             .await
             .unwrap()
     );
     assert!(
-        !yata_server::api::feeds::run_one_job(&app.state, "test")
+        !yata_server::jobs::run_one(&app.state, "test")
             .await
             .unwrap()
     );

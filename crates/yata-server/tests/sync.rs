@@ -38,7 +38,7 @@ async fn app(backend: Backend, sources: Vec<FeedSource>) -> Option<App> {
 /// Runs every due job; how many.
 async fn run_jobs(app: &App) -> usize {
     let mut n = 0;
-    while yata_server::api::feeds::run_one_job(&app.state, "test-worker")
+    while yata_server::jobs::run_one(&app.state, "test-worker")
         .await
         .unwrap()
     {
@@ -113,10 +113,26 @@ async fn a_directory_source_is_synced_when_it_changes(backend: Backend) {
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
     assert!(vulns_of(&app, org, &token).await.is_empty());
 
-    // New source: due at once, queued once however often the scheduler looks.
-    assert_eq!(yata_server::sync::schedule(&app.state).await.unwrap(), 1);
-    assert_eq!(yata_server::sync::schedule(&app.state).await.unwrap(), 0);
-    assert_eq!(run_jobs(&app).await, 2, "the sync and its re-evaluation");
+    // New source: due at once, queued once however often the scheduler
+    // looks, with the periodic expiries and deadline scan.
+    assert_eq!(yata_server::jobs::schedule(&app.state).await.unwrap(), 3);
+    assert_eq!(yata_server::jobs::schedule(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        run_jobs(&app).await,
+        4,
+        "the sync, its re-evaluation, the expiries, the deadline scan"
+    );
+    let mut names: Vec<String> = app
+        .state
+        .store()
+        .schedules()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["deadline-scan", "expiries", "feed-sync:mirror"]);
     let found = vulns_of(&app, org, &token).await;
     assert!(found.contains(&"RUSTSEC-2021-0003".to_owned()), "{found:?}");
     assert!(
@@ -318,10 +334,7 @@ async fn an_http_source_is_fetched_conditionally(backend: Backend) {
                 .sync_feed_now(&yata_store::Actor::Cli, name)
                 .await
                 .unwrap();
-            while yata_server::api::feeds::run_one_job(&app.state, "w")
-                .await
-                .unwrap()
-            {}
+            while yata_server::jobs::run_one(&app.state, "w").await.unwrap() {}
             source_state(app, name).await
         }
     };
@@ -473,10 +486,7 @@ async fn a_csaf_provider_is_crawled_for_updated_documents(backend: Backend) {
             .sync_feed_now(&yata_store::Actor::Cli, "psirt")
             .await
             .unwrap();
-        while yata_server::api::feeds::run_one_job(&app.state, "w")
-            .await
-            .unwrap()
-        {}
+        while yata_server::jobs::run_one(&app.state, "w").await.unwrap() {}
         let fetched: Vec<String> = seen
             .lock()
             .unwrap()

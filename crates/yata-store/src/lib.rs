@@ -351,17 +351,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Marks a leased job done; `Conflict` if `worker` no longer holds it.
     fn finish_job<'a>(&'a self, id: JobId, worker: &'a str) -> Fut<'a, ()>;
 
-    // Scheduled feed sources (see `feedsync.rs`).
+    // Periodic jobs and scheduled feed sources (see `schedule.rs`).
 
-    /// Queues a [`FEED_SYNC_JOB`] for each of `sources` (name, period) that
-    /// is due at `now` or not known yet, and moves it a period ahead. Of
-    /// several replicas calling this at once, one queues each due sync.
-    fn schedule_feed_syncs<'a>(
-        &'a self,
-        actor: &'a Actor,
-        sources: &'a [(String, SignedDuration)],
-        now: Timestamp,
-    ) -> Fut<'a, Vec<JobId>>;
+    /// Queues the job of each of `periodic` that is due at `now` or not
+    /// known yet, and moves it a period ahead. Of several replicas calling
+    /// this at once, one queues each due job. Not audited (bookkeeping).
+    fn schedule_jobs<'a>(&'a self, periodic: &'a [Periodic], now: Timestamp)
+    -> Fut<'a, Vec<JobId>>;
+    /// Every schedule's name and next run.
+    fn schedules(&self) -> Fut<'_, Vec<(String, Timestamp)>>;
     /// Queues a sync of the source `name` now, outside its schedule.
     fn sync_feed_now<'a>(&'a self, actor: &'a Actor, name: &'a str) -> Fut<'a, JobId>;
     /// Every scheduled source's state, by name.

@@ -569,12 +569,35 @@ impl OrgSummary {
 /// `{"source": "<name>"}`.
 pub const FEED_SYNC_JOB: &str = "feed-sync";
 
+/// A job queued once per period (see `Store::schedule_jobs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Periodic {
+    /// Unique among schedules.
+    pub name: String,
+    pub every: jiff::SignedDuration,
+    pub kind: String,
+    /// JSON.
+    pub payload: String,
+}
+
+impl Periodic {
+    /// The sync of feed source `source` every `every`: named
+    /// `feed-sync:<source>`.
+    pub fn feed_sync(source: &str, every: jiff::SignedDuration) -> Periodic {
+        Periodic {
+            name: format!("{FEED_SYNC_JOB}:{source}"),
+            every,
+            kind: FEED_SYNC_JOB.into(),
+            payload: serde_json::json!({ "source": source }).to_string(),
+        }
+    }
+}
+
 /// A scheduled feed source as the store keeps it: when it is next due and
 /// how its last sync went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedSourceState {
     pub name: String,
-    pub next_run: Timestamp,
     /// The last fetch's `ETag` and `Last-Modified`, sent back as
     /// `If-None-Match` and `If-Modified-Since`.
     pub etag: Option<String>,

@@ -33,9 +33,9 @@ mod reconcile;
 #[path = "outbox.rs"]
 mod outbox;
 
-/// Scheduled feed sources (`feedsync.rs`).
-#[path = "feedsync.rs"]
-mod feedsync;
+/// Periodic jobs and the feed sources' state (`schedule.rs`).
+#[path = "schedule.rs"]
+mod schedule;
 
 type DbRow = <Db as sqlx::Database>::Row;
 
@@ -1537,29 +1537,32 @@ impl Store for SqlStore {
         })
     }
 
-    fn schedule_feed_syncs<'a>(
+    fn schedule_jobs<'a>(
         &'a self,
-        actor: &'a Actor,
-        sources: &'a [(String, SignedDuration)],
+        periodic: &'a [crate::Periodic],
         now: Timestamp,
     ) -> Fut<'a, Vec<JobId>> {
-        Box::pin(feedsync::schedule(self, actor, sources, now))
+        Box::pin(schedule::schedule(self, periodic, now))
+    }
+
+    fn schedules(&self) -> Fut<'_, Vec<(String, Timestamp)>> {
+        Box::pin(schedule::schedules(self))
     }
 
     fn sync_feed_now<'a>(&'a self, actor: &'a Actor, name: &'a str) -> Fut<'a, JobId> {
-        Box::pin(feedsync::sync_now(self, actor, name))
+        Box::pin(schedule::sync_now(self, actor, name))
     }
 
     fn feed_sources(&self) -> Fut<'_, Vec<crate::FeedSourceState>> {
-        Box::pin(feedsync::sources(self))
+        Box::pin(schedule::sources(self))
     }
 
     fn feed_source<'a>(&'a self, name: &'a str) -> Fut<'a, Option<crate::FeedSourceState>> {
-        Box::pin(feedsync::source(self, name))
+        Box::pin(schedule::source(self, name))
     }
 
     fn record_feed_sync<'a>(&'a self, result: &'a crate::FeedSyncResult) -> Fut<'a, ()> {
-        Box::pin(feedsync::record(self, result))
+        Box::pin(schedule::record(self, result))
     }
 
     fn create_webhook<'a>(&'a self, actor: &'a Actor, new: &'a NewWebhook) -> Fut<'a, WebhookId> {

@@ -152,7 +152,7 @@ both!(
     reprioritisation_is_recorded,
     webhook_events_are_written_with_their_cause,
     webhook_deliveries_are_leased_once_and_logged,
-    feed_syncs_are_scheduled_once_per_period,
+    periodic_jobs_are_queued_once_per_period,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -2329,17 +2329,20 @@ async fn reprioritisation_is_recorded(db: &TestDb) {
     assert_eq!(s.finding_history(f.id).await.unwrap().len(), 2);
 }
 
-async fn feed_syncs_are_scheduled_once_per_period(db: &TestDb) {
+async fn periodic_jobs_are_queued_once_per_period(db: &TestDb) {
     let s = &db.store;
     let t0 = Timestamp::from_second(1_800_000_000).unwrap();
     let hour = SignedDuration::from_hours(1);
-    let sources = vec![("kev".to_owned(), hour), ("osv-pypi".to_owned(), hour * 6)];
-    // New sources are due at once; several schedulers at the same moment
-    // (replicas) queue each sync once.
+    let sources = vec![
+        Periodic::feed_sync("kev", hour),
+        Periodic::feed_sync("osv-pypi", hour * 6),
+    ];
+    // New schedules are due at once; several schedulers at the same moment
+    // (replicas) queue each job once.
     let (a, b, c) = tokio::join!(
-        s.schedule_feed_syncs(&Actor::System, &sources, t0),
-        s.schedule_feed_syncs(&Actor::System, &sources, t0),
-        s.schedule_feed_syncs(&Actor::System, &sources, t0),
+        s.schedule_jobs(&sources, t0),
+        s.schedule_jobs(&sources, t0),
+        s.schedule_jobs(&sources, t0),
     );
     let queued: Vec<JobId> = [a.unwrap(), b.unwrap(), c.unwrap()].concat();
     assert_eq!(queued.len(), 2, "{queued:?}");
@@ -2356,27 +2359,8 @@ async fn feed_syncs_are_scheduled_once_per_period(db: &TestDb) {
     );
     // Not due again before its period; then only the one whose period passed.
     let later = t0 + SignedDuration::from_mins(59);
-    assert!(
-        s.schedule_feed_syncs(&Actor::System, &sources, later)
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert_eq!(
-        s.schedule_feed_syncs(&Actor::System, &sources, t0 + hour)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
-    let states = s.feed_sources().await.unwrap();
-    assert_eq!(
-        states
-            .iter()
-            .map(|f| (f.name.as_str(), f.next_run))
-            .collect::<Vec<_>>(),
-        [("kev", t0 + hour * 2), ("osv-pypi", t0 + hour * 6)]
-    );
+    assert!(s.schedule_jobs(&sources, later).await.unwrap().is_empty());
+    assert_eq!(s.schedule_jobs(&sources, t0 + hour).await.unwrap().len(), 1);
     // A success keeps validators and fingerprint; a failure keeps them too.
     s.record_feed_sync(&FeedSyncResult {
         name: "kev".into(),
@@ -2420,6 +2404,21 @@ async fn feed_syncs_are_scheduled_once_per_period(db: &TestDb) {
     })
     .await
     .unwrap();
-    assert!(s.feed_source("local").await.unwrap().is_some());
+    assert_eq!(
+        s.feed_sources()
+            .await
+            .unwrap()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>(),
+        ["kev", "local"]
+    );
+    assert_eq!(
+        s.schedules().await.unwrap(),
+        [
+            ("feed-sync:kev".to_owned(), t0 + hour * 2),
+            ("feed-sync:osv-pypi".to_owned(), t0 + hour * 6)
+        ]
+    );
     assert!(s.feed_source("absent").await.unwrap().is_none());
 }

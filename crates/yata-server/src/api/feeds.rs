@@ -305,34 +305,6 @@ pub async fn reload(state: &AppState) -> Result<bool, AppError> {
     Ok(true)
 }
 
-/// Runs one due job, if any: what the background worker calls.
-pub async fn run_one_job(state: &AppState, worker: &str) -> Result<bool, AppError> {
-    let Some(job) = state
-        .store()
-        .claim_job(worker, Timestamp::now(), state.config().job_lease)
-        .await?
-    else {
-        return Ok(false);
-    };
-    if job.kind == yata_store::FEED_SYNC_JOB {
-        crate::sync::run(state, &job.payload).await?;
-    } else if job.kind == REEVALUATE_JOB {
-        let _guard = state.evaluation_lock().lock().await;
-        reload(state).await?;
-        let scope = Scope::from_payload(&job.payload);
-        let (assets, update) = reevaluate(state, &scope).await?;
-        tracing::info!(job = job.id.0, assets, ?update, "re-evaluated findings");
-    } else {
-        tracing::warn!(
-            job = job.id.0,
-            kind = job.kind,
-            "unknown job kind; finishing it"
-        );
-    }
-    state.store().finish_job(job.id, worker).await?;
-    Ok(true)
-}
-
 /// The scheduled feed sources: configuration and last sync (the NCO).
 pub async fn sources(State(state): State<AppState>, p: Principal) -> Result<Json<Value>, AppError> {
     if !visibility::is_nco(&p, yata_store::Role::ALL) {
