@@ -36,7 +36,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use yata_priority::Timeline;
-use yata_store::{Attempt, DeadlineEvents, Event, EventId, OrgId, Webhook, WebhookId};
+use yata_store::{Attempt, DeadlineEvents, Event, FanOut, OrgId, Webhook};
 
 use crate::api::rfc3339;
 use crate::error::AppError;
@@ -179,7 +179,7 @@ pub async fn dispatch(state: &AppState, now: Timestamp) -> Result<u64, AppError>
         if events.is_empty() {
             return Ok(created);
         }
-        let mut fan_out: Vec<(EventId, Vec<WebhookId>)> = Vec::with_capacity(events.len());
+        let mut fan_out: Vec<FanOut> = Vec::with_capacity(events.len());
         for e in &events {
             let of_org = match hooks.entry(e.org) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
@@ -187,12 +187,15 @@ pub async fn dispatch(state: &AppState, now: Timestamp) -> Result<u64, AppError>
                     v.insert(store.webhooks(e.org).await?)
                 }
             };
-            let to = of_org
-                .iter()
-                .filter(|w| wants(w, e))
-                .map(|w| w.id)
-                .collect();
-            fan_out.push((e.id, to));
+            fan_out.push(FanOut {
+                event: e.id,
+                webhooks: of_org
+                    .iter()
+                    .filter(|w| wants(w, e))
+                    .map(|w| w.id)
+                    .collect(),
+                mail: Vec::new(),
+            });
         }
         created += store.dispatch_events(&fan_out, now).await?;
         if events.len() < DISPATCH_BATCH as usize {
@@ -326,7 +329,7 @@ pub async fn work(state: AppState, worker: String) {
 
 #[cfg(test)]
 mod tests {
-    use yata_store::{AssetId, EventKind, FindingId, FindingState};
+    use yata_store::{AssetId, EventId, EventKind, FindingId, FindingState, WebhookId};
 
     use super::*;
 
