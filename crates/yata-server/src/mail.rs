@@ -16,9 +16,11 @@
 //!   the delivery and its creation time at the sender's domain (the same
 //!   on every retry, so a mail client can drop a duplicate) and a `Date`. The texts are in [`catalogue`]. Accepted by
 //!   the server (2xx): delivered. A permanent rejection (5xx, say an
-//!   unknown mailbox) is given up at once; a transient one (4xx) and a
-//!   failed connection, TLS handshake or timeout are retried with the
-//!   webhooks' backoff ([`DeliveryConfig`]) until the attempts run out.
+//!   unknown mailbox; not the authentication failures of a wrong
+//!   `[smtp]`, see [`gives_up`]) is given up at once; a transient one
+//!   (4xx) and a failed connection, TLS handshake or timeout are retried
+//!   with the webhooks' backoff ([`DeliveryConfig`]) until the attempts
+//!   run out.
 //!   Every attempt is in the delivery log with the SMTP reply code. At
 //!   least once: a worker that dies after the server accepted a message
 //!   but before recording it leaves a lease that expires, and the message
@@ -229,28 +231,21 @@ impl Mailer {
         })
     }
 
-    /// A claimed delivery's message: to its subscription's address only.
-    pub async fn message(
+    /// A claimed delivery's message, about the event's `organization` and
+    /// `asset` (their names): to the subscription's address only. An error
+    /// is for good: the stored address or the texts cannot make a message.
+    pub fn message(
         &self,
-        state: &AppState,
         task: &MailTask,
+        organization: &str,
+        asset: &str,
         now: Timestamp,
     ) -> Result<Message, String> {
         let e = &task.event;
-        let organization = match state.organization(e.org).await {
-            Ok(Some(o)) => o.name,
-            Ok(None) => format!("#{}", e.org),
-            Err(err) => return Err(format!("store: {err}")),
-        };
-        let asset = match state.store().asset(e.asset).await {
-            Ok(Some(a)) => a.name,
-            Ok(None) => format!("#{}", e.asset),
-            Err(err) => return Err(format!("store: {err}")),
-        };
         let facts = catalogue::Facts {
             kind: e.kind,
-            organization: &organization,
-            asset: &asset,
+            organization,
+            asset,
             component: &e.subject,
             vulnerability: &e.vuln_id,
             decision: e.decision.as_deref(),
@@ -350,6 +345,27 @@ pub async fn deliver_due(
     Ok(attempted)
 }
 
+/// Whether an SMTP reply code says "never": a 5xx, except those about the
+/// sender's authentication (RFC 4954: 530, 534, 535, 538), which the
+/// operator fixes in `[smtp]` and which then must not have lost every
+/// message meanwhile.
+pub fn gives_up(code: u16) -> bool {
+    (500..600).contains(&code) && !matches!(code, 530 | 534 | 535 | 538)
+}
+
+/// The names of the event's organisation and asset (`#id` if gone).
+async fn names(state: &AppState, e: &Event) -> Result<(String, String), yata_store::Error> {
+    let organization = match state.organization(e.org).await? {
+        Some(o) => o.name,
+        None => format!("#{}", e.org),
+    };
+    let asset = match state.store().asset(e.asset).await? {
+        Some(a) => a.name,
+        None => format!("#{}", e.asset),
+    };
+    Ok((organization, asset))
+}
+
 /// One attempt of a claimed e-mail delivery.
 async fn send(
     state: &AppState,
@@ -358,8 +374,14 @@ async fn send(
     now: Timestamp,
     config: &DeliveryConfig,
 ) -> Attempt {
-    let (status, error, permanent) = match mailer.message(state, task, now).await {
-        Err(e) => (None, e, true),
+    let message = match names(state, &task.event).await {
+        Ok((organization, asset)) => mailer
+            .message(task, &organization, &asset, now)
+            .map_err(|e| (None, e, true)),
+        Err(e) => Err((None, format!("store: {e}"), false)),
+    };
+    let (status, error, permanent) = match message {
+        Err(failure) => failure,
         Ok(message) => match mailer.transport.send(message).await {
             Ok(reply) => {
                 return Attempt::Delivered {
@@ -367,7 +389,10 @@ async fn send(
                     status: u16::from(reply.code()),
                 };
             }
-            Err(e) => (e.status().map(u16::from), e.to_string(), e.is_permanent()),
+            Err(e) => {
+                let code = e.status().map(u16::from);
+                (code, e.to_string(), code.is_some_and(gives_up))
+            }
         },
     };
     let attempts = task.delivery.attempts;
@@ -461,6 +486,16 @@ base_url = "https://yata.example.jp"  # links in messages; none without it
         let docs = include_str!("mail.rs");
         for line in EXAMPLE.trim().lines() {
             assert!(docs.contains(&format!("/// {line}")), "{line}");
+        }
+    }
+
+    #[test]
+    fn only_recipient_rejections_are_given_up_at_once() {
+        for code in [550, 551, 552, 553, 554, 501] {
+            assert!(gives_up(code), "{code}");
+        }
+        for code in [421, 450, 451, 452, 530, 534, 535, 538, 250] {
+            assert!(!gives_up(code), "{code}");
         }
     }
 
