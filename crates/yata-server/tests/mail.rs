@@ -81,6 +81,8 @@ struct Smtp {
     received: Mutex<Vec<Received>>,
     /// Every RCPT TO address, accepted or not.
     rcpt: Mutex<Vec<String>>,
+    /// Every command's verb.
+    verbs: Mutex<Vec<String>>,
     /// Per address: how many RCPTs to answer 451 before accepting.
     busy: Mutex<HashMap<String, usize>>,
     /// Addresses answered 550.
@@ -124,8 +126,11 @@ fn angle(line: &str) -> String {
     line[start..end].to_owned()
 }
 
-async fn session(socket: tokio::net::TcpStream, smtp: Arc<Smtp>) -> std::io::Result<()> {
-    let (read, mut write) = socket.into_split();
+async fn session<S>(socket: S, smtp: Arc<Smtp>) -> std::io::Result<()>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin,
+{
+    let (read, mut write) = tokio::io::split(socket);
     let mut read = BufReader::new(read);
     write.write_all(b"220 mail.test ESMTP ready\r\n").await?;
     let (mut from, mut to) = (String::new(), Vec::new());
@@ -141,6 +146,7 @@ async fn session(socket: tokio::net::TcpStream, smtp: Arc<Smtp>) -> std::io::Res
             .next()
             .unwrap_or_default()
             .to_ascii_uppercase();
+        smtp.verbs.lock().unwrap().push(verb.clone());
         let reply: &str = match verb.as_str() {
             "EHLO" => "250-mail.test\r\n250 8BITMIME",
             "HELO" | "NOOP" => "250 ok",
@@ -755,6 +761,117 @@ async fn transient_failures_are_retried_and_rejections_given_up(backend: Backend
     app.finish().await;
 }
 
+/// `starttls` never falls back to clear text, and `tls` checks the
+/// server's certificate against the system's trust anchors.
+async fn tls_is_required_and_verified(backend: Backend) {
+    let (port, smtp) = smtp_server().await;
+    let Some(app) = app(backend, port).await else {
+        return;
+    };
+    if !app.load_rustsec().await {
+        return app.finish().await;
+    }
+    let org = app
+        .create_org("Example Bank", "operator", &["finance"])
+        .await;
+    let admin = app.issue_token(org, "admin").await;
+    let r = subscribe(
+        &app,
+        org,
+        &admin,
+        json!({ "address": "soc@bank.example.jp", "events": ["finding.new"] }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let sub = r.json()["id"].as_i64().unwrap();
+    let asset = app.create_software(org, &admin, "online banking").await;
+    assert_eq!(
+        app.upload_lock(asset, &admin, VULNERABLE_LOCK).await.status,
+        StatusCode::OK
+    );
+    let n = open_findings(&app, org, &admin).await.len();
+    let log = || async {
+        app.get(
+            &format!("/api/v1/organizations/{org}/mail-subscriptions/{sub}/deliveries"),
+            &admin,
+        )
+        .await
+        .json()["deliveries"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+
+    // The test server offers no STARTTLS: nothing goes out in clear text.
+    let starttls = Mailer::new(&SmtpConfig {
+        security: Security::Starttls,
+        ..smtp_config(port)
+    })
+    .unwrap();
+    let t0 = Timestamp::now();
+    assert_eq!(
+        mail::run_once(&app.state, &starttls, WORKER, t0, &config())
+            .await
+            .unwrap(),
+        (n as u64, n)
+    );
+    let verbs = smtp.verbs.lock().unwrap().clone();
+    assert!(
+        verbs.iter().all(|v| v == "EHLO" || v == "QUIT"),
+        "{verbs:?}"
+    );
+    for d in log().await {
+        assert_eq!(d["status"], "pending", "{d}");
+        let error = d["last_error"].as_str().unwrap();
+        assert!(error.to_ascii_lowercase().contains("starttls"), "{error}");
+    }
+
+    // A TLS server whose certificate nobody trusts: refused in the handshake.
+    let dir = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+    let tls = yata_server::tls::server_config(&cert_path, &key_path).unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let tls_port = listener.local_addr().unwrap().port();
+    let state = Arc::clone(&smtp);
+    let server = tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            if let Ok(stream) = acceptor.accept(socket).await {
+                tokio::spawn(session(stream, Arc::clone(&state)));
+            }
+        }
+    });
+    let wrapped = Mailer::new(&SmtpConfig {
+        security: Security::Tls,
+        ..smtp_config(tls_port)
+    })
+    .unwrap();
+    let t1 = t0 + SignedDuration::from_secs(3);
+    assert_eq!(
+        mail::run_once(&app.state, &wrapped, WORKER, t1, &config())
+            .await
+            .unwrap(),
+        (0, n)
+    );
+    for d in log().await {
+        assert_eq!(
+            (d["status"].as_str(), d["attempts"].as_i64()),
+            (Some("pending"), Some(2)),
+            "{d}"
+        );
+        let error = d["last_error"].as_str().unwrap();
+        assert!(error.contains("certificate"), "{error}");
+    }
+    assert!(smtp.received.lock().unwrap().is_empty());
+    assert!(smtp.rcpt.lock().unwrap().is_empty());
+    server.abort();
+    app.finish().await;
+}
+
 /// Without `[smtp]`: subscriptions are refused and events make no e-mail.
 async fn without_smtp_there_is_no_mail(app: &App) {
     let org = app
@@ -846,3 +963,4 @@ macro_rules! both_backends {
 }
 both_backends!(new_findings_are_mailed_in_japanese_then_english);
 both_backends!(transient_failures_are_retried_and_rejections_given_up);
+both_backends!(tls_is_required_and_verified);
