@@ -77,7 +77,8 @@ pub struct SmtpConfig {
     /// The sender: `addr@domain` or `Name <addr@domain>`.
     #[serde(deserialize_with = "mailbox")]
     pub from: Mailbox,
-    /// One attempt, from connecting to the server's last reply.
+    /// One attempt, from connecting to the server's last reply (and each
+    /// command within it).
     #[serde(default = "default_timeout")]
     pub timeout: SignedDuration,
     /// The server's public address (`https://…`): messages link the finding.
@@ -382,18 +383,22 @@ async fn send(
     };
     let (status, error, permanent) = match message {
         Err(failure) => failure,
-        Ok(message) => match mailer.transport.send(message).await {
-            Ok(reply) => {
-                return Attempt::Delivered {
-                    at: now,
-                    status: u16::from(reply.code()),
-                };
+        // lettre's timeout is per command; the attempt's is the lease's.
+        Ok(message) => {
+            match tokio::time::timeout(mailer.timeout, mailer.transport.send(message)).await {
+                Ok(Ok(reply)) => {
+                    return Attempt::Delivered {
+                        at: now,
+                        status: u16::from(reply.code()),
+                    };
+                }
+                Ok(Err(e)) => {
+                    let code = e.status().map(u16::from);
+                    (code, e.to_string(), code.is_some_and(gives_up))
+                }
+                Err(_) => (None, format!("timed out after {:?}", mailer.timeout), false),
             }
-            Err(e) => {
-                let code = e.status().map(u16::from);
-                (code, e.to_string(), code.is_some_and(gives_up))
-            }
-        },
+        }
     };
     let attempts = task.delivery.attempts;
     let retry_at = (!permanent && attempts < config.max_attempts)
