@@ -14,17 +14,17 @@
 //!   claimed delivery becomes one message ([`Mailer::message`]) to the
 //!   subscription's address only, with a `Message-ID` made of the event,
 //!   the delivery and its creation time at the sender's domain (the same
-//!   on every retry, so a mail client can drop a duplicate) and a `Date`. The texts are in [`catalogue`]. Accepted by
-//!   the server (2xx): delivered. A permanent rejection (5xx, say an
-//!   unknown mailbox; not the authentication failures of a wrong
-//!   `[smtp]`, see [`gives_up`]) is given up at once; a transient one
-//!   (4xx) and a failed connection, TLS handshake or timeout are retried
-//!   with the webhooks' backoff ([`DeliveryConfig`]) until the attempts
-//!   run out.
-//!   Every attempt is in the delivery log with the SMTP reply code. At
-//!   least once: a worker that dies after the server accepted a message
-//!   but before recording it leaves a lease that expires, and the message
-//!   is sent again (same `Message-ID`).
+//!   on every retry, so a mail client can drop a duplicate) and a `Date`.
+//!   The texts are in [`catalogue`]. Accepted by the server (2xx):
+//!   delivered. A permanent rejection (5xx, say an unknown mailbox; not
+//!   the authentication failures of a wrong `[smtp]`, see [`gives_up`])
+//!   is given up at once; a transient one (4xx) and a failed connection,
+//!   TLS handshake or timeout are retried with the webhooks' backoff
+//!   ([`DeliveryConfig`]) until the attempts run out. Every attempt is in
+//!   the delivery log with the SMTP reply code. At least once: a worker
+//!   that dies after the server accepted a message but before recording
+//!   it leaves a lease that expires, and the message is sent again (same
+//!   `Message-ID`).
 
 use std::path::PathBuf;
 use std::time::Duration;
