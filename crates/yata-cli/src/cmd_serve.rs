@@ -40,6 +40,10 @@ pub(crate) struct ServeArgs {
     /// may take it over (a crashed replica's jobs wait this long).
     #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
     job_lease_secs: u32,
+    /// The server's configuration file (TOML): scheduled feed sources and
+    /// the offline switch ([feeds]); see the README.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +76,22 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
             args.db
         )));
     }
+    let file = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
+            yata_server::config::ConfigFile::from_toml(&text)
+                .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?
+        }
+        None => yata_server::config::ConfigFile::default(),
+    };
+    let feeds = file.feeds().map_err(|e| {
+        let at = args
+            .config
+            .as_ref()
+            .map_or(String::new(), |p| format!("{}: ", p.display()));
+        Failure::BadInput(format!("{at}{e}"))
+    })?;
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
@@ -85,6 +105,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
         max_upload: args.max_upload_mib << 20,
         trusted_keys,
         job_lease: jiff::SignedDuration::from_secs(i64::from(args.job_lease_secs.max(1))),
+        feeds,
         ..ServiceConfig::default()
     };
     service.inventory_limits.max_bytes = service.max_upload;

@@ -591,3 +591,107 @@ fn replicas_on_one_postgres_behave_as_one() {
     audit_intact(&db.url);
     rt.block_on(db.finish());
 }
+
+#[test]
+fn a_scheduled_feed_source_is_synced_once_by_one_of_the_replicas() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(db) = rt.block_on(TestDatabase::postgres()) else {
+        return;
+    };
+    let Some(smallvec) = yata_testdata::path("rustsec/advisory-db/crates/smallvec") else {
+        return;
+    };
+    // A local mirror (what an isolated network has), synced every minute.
+    let dir = tempfile::tempdir().unwrap();
+    let mirror = dir.path().join("mirror/crates/smallvec");
+    std::fs::create_dir_all(&mirror).unwrap();
+    for e in std::fs::read_dir(&smallvec).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), mirror.join(e.file_name())).unwrap();
+    }
+    let config = dir.path().join("yata.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[feeds]\noffline = true\n\n[[feeds.source]]\nname = \"mirror\"\npath = {:?}\nevery = \"1m\"\n",
+            dir.path().join("mirror").display().to_string()
+        ),
+    )
+    .unwrap();
+    let token = bootstrap_token(&db.url);
+    let args = ["--config", config.to_str().unwrap()];
+    let a = Server::start_with(&db.url, &args);
+    let b = Server::start_with(&db.url, &args);
+    let (_, me) = a.json("GET", "/api/v1/session", &token, Value::Null);
+    let org = me["organization"]["id"].as_i64().unwrap();
+    let (_, asset) = a.json(
+        "POST",
+        &format!("/api/v1/organizations/{org}/assets"),
+        &token,
+        json!({ "name": "payments", "kind": "software", "internet_exposed": true, "criticality": "high" }),
+    );
+    let lock = "version = 3\n\n[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+    let (status, _) = a.call(
+        "PUT",
+        &format!("/api/v1/assets/{}/inventory?name=Cargo.lock", asset["id"]),
+        Some(&token),
+        lock.as_bytes(),
+    );
+    assert_eq!(status, 200);
+    let findings = format!("/api/v1/organizations/{org}/findings");
+    eventually(60, "findings from the synced mirror through B", || {
+        b.json("GET", &findings, &token, Value::Null).1["findings"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    });
+    let (status, sources) = b.json("GET", "/api/v1/feeds/sources", &token, Value::Null);
+    assert_eq!(status, 200);
+    assert_eq!(sources["offline"], true);
+    assert_eq!(sources["sources"][0]["outcome"], "imported", "{sources}");
+    // One sync queued and one snapshot stored, though two replicas look.
+    std::thread::sleep(Duration::from_secs(3));
+    let (_, log) = a.json("GET", "/api/v1/audit?limit=10000", &token, Value::Null);
+    let count = |action: &str, detail: Option<&str>| {
+        log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e["action"] == action && detail.is_none_or(|d| e["details"].to_string().contains(d))
+            })
+            .count()
+    };
+    assert_eq!(count("job.enqueue", Some("feed-sync")), 1, "{log}");
+    assert_eq!(count("feed_snapshot.put", None), 1, "{log}");
+    drop((a, b));
+    audit_intact(&db.url);
+    rt.block_on(db.finish());
+}
+
+#[test]
+fn a_bad_configuration_file_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("yata.toml");
+    std::fs::write(
+        &config,
+        "[feeds]\noffline = true\n\n[[feeds.source]]\nname = \"kev\"\nofficial = \"cisa-kev\"\nevery = \"1h\"\n",
+    )
+    .unwrap();
+    let db = format!("sqlite://{}", dir.path().join("y.db").display());
+    let out = yata()
+        .args(["serve", "--db", &db, "--bind", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "bad input");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("yata.toml: [[feeds.source]] #1 (\"kev\"): https://www.cisa.gov/")
+            && err.contains("offline = true"),
+        "{err}"
+    );
+    assert!(!dir.path().join("y.db").exists(), "nothing was created");
+}

@@ -37,6 +37,7 @@ use yata_store::Actor;
 
 pub mod api;
 pub mod auth;
+pub mod config;
 mod error;
 pub mod evaluate;
 pub mod mail;
@@ -45,6 +46,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod reevaluate;
 mod state;
+pub mod sync;
 pub mod tls;
 pub mod visibility;
 pub mod webhooks;
@@ -201,13 +203,22 @@ async fn bootstrap_link(
     Ok(Some(format!("{scheme}://{local}/bootstrap/{secret}")))
 }
 
-/// The background worker: due jobs, expired risk acceptances and, every
-/// minute, the webhook deadline scan.
+/// The background worker: due feed syncs queued (every 30 s), due jobs,
+/// expired risk acceptances and, every minute, the webhook deadline scan.
 async fn work(state: AppState) {
     let worker = worker_name();
     let delivery = webhooks::DeliveryConfig::default();
     let mut scanned: Option<std::time::Instant> = None;
+    let mut scheduled: Option<std::time::Instant> = None;
     loop {
+        if scheduled.is_none_or(|t| t.elapsed() >= sync::SCHEDULE_EVERY) {
+            scheduled = Some(std::time::Instant::now());
+            match sync::schedule(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(syncs = n, "feed syncs queued"),
+                Err(e) => tracing::error!(error = %e, "scheduling feed syncs failed"),
+            }
+        }
         match api::feeds::run_one_job(&state, &worker).await {
             Ok(true) => continue,
             Ok(false) => {}

@@ -29,6 +29,8 @@ pub struct ServiceConfig {
     pub trusted_keys: Vec<yata_feeds::bundle::VerifyingKey>,
     /// How long a replica holds a job before another may take it over.
     pub job_lease: jiff::SignedDuration,
+    /// The scheduled feed sources and the offline switch.
+    pub feeds: crate::config::FeedsConfig,
     /// E-mail notifications: the SMTP server and sender (`[smtp]` of the
     /// configuration file). `None`: e-mail is off (no subscriptions can be
     /// made, events make no e-mail deliveries).
@@ -45,6 +47,7 @@ impl Default for ServiceConfig {
             tls: false,
             trusted_keys: Vec::new(),
             job_lease: jiff::SignedDuration::from_mins(30),
+            feeds: crate::config::FeedsConfig::default(),
             smtp: None,
         }
     }

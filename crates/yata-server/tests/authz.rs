@@ -69,8 +69,15 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
     let sees_status = matches!(rel, Own | Nco | Supervising);
     match operation {
         "whoami" | "logout" | "list_sectors" | "list_organizations" | "feed_status" => Allow,
-        "create_organization" | "import_feeds" => {
+        "create_organization" | "import_feeds" | "sync_feed_source" => {
             if rel == Nco && role == Role::Admin {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        "feed_sources" => {
+            if rel == Nco {
                 Allow
             } else {
                 Forbidden
@@ -345,7 +352,8 @@ async fn every_route_every_role_every_relation(app: &App) {
             .replace("{token}", &spare.to_string())
             .replace("{secret}", &"0".repeat(64))
             .replace("{sector}", "finance")
-            .replace("{id}", "RUSTSEC-2021-0003");
+            .replace("{id}", "RUSTSEC-2021-0003")
+            .replace("{source}", common::MATRIX_SOURCE);
         let path = if route.operation == "put_inventory" {
             format!("{path}?name=Cargo.lock")
         } else {

@@ -355,6 +355,26 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Marks a leased job done; `Conflict` if `worker` no longer holds it.
     fn finish_job<'a>(&'a self, id: JobId, worker: &'a str) -> Fut<'a, ()>;
 
+    // Scheduled feed sources (see `feedsync.rs`).
+
+    /// Queues a [`FEED_SYNC_JOB`] for each of `sources` (name, period) that
+    /// is due at `now` or not known yet, and moves it a period ahead. Of
+    /// several replicas calling this at once, one queues each due sync.
+    fn schedule_feed_syncs<'a>(
+        &'a self,
+        actor: &'a Actor,
+        sources: &'a [(String, SignedDuration)],
+        now: Timestamp,
+    ) -> Fut<'a, Vec<JobId>>;
+    /// Queues a sync of the source `name` now, outside its schedule.
+    fn sync_feed_now<'a>(&'a self, actor: &'a Actor, name: &'a str) -> Fut<'a, JobId>;
+    /// Every scheduled source's state, by name.
+    fn feed_sources(&self) -> Fut<'_, Vec<FeedSourceState>>;
+    fn feed_source<'a>(&'a self, name: &'a str) -> Fut<'a, Option<FeedSourceState>>;
+    /// Records what a sync found (not audited: bookkeeping; the snapshot
+    /// an import stores is).
+    fn record_feed_sync<'a>(&'a self, result: &'a FeedSyncResult) -> Fut<'a, ()>;
+
     // Webhooks and the event outbox (see the `webhook` module's docs).
 
     /// Registers a webhook. Audited without its secret and with only its

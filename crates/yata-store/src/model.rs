@@ -562,3 +562,80 @@ impl OrgSummary {
             .then(|| jiff::SignedDuration::from_secs(self.remediation_seconds / self.fixed as i64))
     }
 }
+
+/// The kind of job that syncs one scheduled feed source; its payload is
+/// `{"source": "<name>"}`.
+pub const FEED_SYNC_JOB: &str = "feed-sync";
+
+/// A scheduled feed source as the store keeps it: when it is next due and
+/// how its last sync went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSourceState {
+    pub name: String,
+    pub next_run: Timestamp,
+    /// The last fetch's `ETag` and `Last-Modified`, sent back as
+    /// `If-None-Match` and `If-Modified-Since`.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// SHA-256 of what was last imported (a file's bytes, a directory's
+    /// listing): the same again is not imported again.
+    pub fingerprint: Option<String>,
+    pub checked_at: Option<Timestamp>,
+    /// When what the source served last changed.
+    pub changed_at: Option<Timestamp>,
+    pub outcome: Option<SyncOutcome>,
+    /// The import's summary, or what went wrong.
+    pub message: Option<String>,
+}
+
+/// How one sync of a feed source went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// Something new was read and stored in a snapshot.
+    Imported,
+    /// Not modified (HTTP 304, or the same bytes or listing as last time).
+    Unchanged,
+    Failed,
+}
+
+impl SyncOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncOutcome::Imported => "imported",
+            SyncOutcome::Unchanged => "unchanged",
+            SyncOutcome::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<SyncOutcome> {
+        [
+            SyncOutcome::Imported,
+            SyncOutcome::Unchanged,
+            SyncOutcome::Failed,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+}
+
+impl FromStr for SyncOutcome {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        SyncOutcome::parse(s).ok_or_else(|| crate::Error::Invalid(format!("sync outcome {s:?}")))
+    }
+}
+
+/// What one sync of a feed source found, to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedSyncResult {
+    pub name: String,
+    pub checked_at: Timestamp,
+    pub outcome: SyncOutcome,
+    pub message: String,
+    /// For `Imported` and `Unchanged`: the validators and fingerprint to
+    /// keep (a failure keeps the previous ones).
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub fingerprint: Option<String>,
+}

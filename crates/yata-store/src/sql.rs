@@ -34,6 +34,10 @@ mod reconcile;
 #[path = "outbox.rs"]
 mod outbox;
 
+/// Scheduled feed sources (`feedsync.rs`).
+#[path = "feedsync.rs"]
+mod feedsync;
+
 type DbRow = <Db as sqlx::Database>::Row;
 
 /// The store on one driver's connection pool.
@@ -1532,6 +1536,31 @@ impl Store for SqlStore {
             }
             Ok(())
         })
+    }
+
+    fn schedule_feed_syncs<'a>(
+        &'a self,
+        actor: &'a Actor,
+        sources: &'a [(String, SignedDuration)],
+        now: Timestamp,
+    ) -> Fut<'a, Vec<JobId>> {
+        Box::pin(feedsync::schedule(self, actor, sources, now))
+    }
+
+    fn sync_feed_now<'a>(&'a self, actor: &'a Actor, name: &'a str) -> Fut<'a, JobId> {
+        Box::pin(feedsync::sync_now(self, actor, name))
+    }
+
+    fn feed_sources(&self) -> Fut<'_, Vec<crate::FeedSourceState>> {
+        Box::pin(feedsync::sources(self))
+    }
+
+    fn feed_source<'a>(&'a self, name: &'a str) -> Fut<'a, Option<crate::FeedSourceState>> {
+        Box::pin(feedsync::source(self, name))
+    }
+
+    fn record_feed_sync<'a>(&'a self, result: &'a crate::FeedSyncResult) -> Fut<'a, ()> {
+        Box::pin(feedsync::record(self, result))
     }
 
     fn create_webhook<'a>(&'a self, actor: &'a Actor, new: &'a NewWebhook) -> Fut<'a, WebhookId> {

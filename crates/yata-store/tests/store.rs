@@ -152,6 +152,7 @@ both!(
     reprioritisation_is_recorded,
     webhook_events_are_written_with_their_cause,
     webhook_deliveries_are_leased_once_and_logged,
+    feed_syncs_are_scheduled_once_per_period,
     mail_subscriptions_get_events_and_their_own_queue,
 );
 
@@ -2490,4 +2491,99 @@ async fn reprioritisation_is_recorded(db: &TestDb) {
     );
     assert_eq!(h[0].actor, "system");
     assert_eq!(finding_by(db, o, "CVE-9").await.state, FindingState::Open);
+}
+
+async fn feed_syncs_are_scheduled_once_per_period(db: &TestDb) {
+    let s = &db.store;
+    let t0 = Timestamp::from_second(1_800_000_000).unwrap();
+    let hour = SignedDuration::from_hours(1);
+    let sources = vec![("kev".to_owned(), hour), ("osv-pypi".to_owned(), hour * 6)];
+    // New sources are due at once; several schedulers at the same moment
+    // (replicas) queue each sync once.
+    let (a, b, c) = tokio::join!(
+        s.schedule_feed_syncs(&Actor::System, &sources, t0),
+        s.schedule_feed_syncs(&Actor::System, &sources, t0),
+        s.schedule_feed_syncs(&Actor::System, &sources, t0),
+    );
+    let queued: Vec<JobId> = [a.unwrap(), b.unwrap(), c.unwrap()].concat();
+    assert_eq!(queued.len(), 2, "{queued:?}");
+    let mut payloads = Vec::new();
+    while let Some(job) = s.claim_job("w", t0, hour).await.unwrap() {
+        assert_eq!(job.kind, FEED_SYNC_JOB);
+        payloads.push(job.payload.clone());
+        s.finish_job(job.id, "w").await.unwrap();
+    }
+    payloads.sort();
+    assert_eq!(
+        payloads,
+        [r#"{"source":"kev"}"#, r#"{"source":"osv-pypi"}"#]
+    );
+    // Not due again before its period; then only the one whose period passed.
+    let later = t0 + SignedDuration::from_mins(59);
+    assert!(
+        s.schedule_feed_syncs(&Actor::System, &sources, later)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.schedule_feed_syncs(&Actor::System, &sources, t0 + hour)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let states = s.feed_sources().await.unwrap();
+    assert_eq!(
+        states
+            .iter()
+            .map(|f| (f.name.as_str(), f.next_run))
+            .collect::<Vec<_>>(),
+        [("kev", t0 + hour * 2), ("osv-pypi", t0 + hour * 6)]
+    );
+    // A success keeps validators and fingerprint; a failure keeps them too.
+    s.record_feed_sync(&FeedSyncResult {
+        name: "kev".into(),
+        checked_at: t0,
+        outcome: SyncOutcome::Imported,
+        message: "1,484 records".into(),
+        etag: Some("\"abc\"".into()),
+        last_modified: Some("Tue, 25 Nov 2026 10:00:00 GMT".into()),
+        fingerprint: Some("f1".into()),
+    })
+    .await
+    .unwrap();
+    s.record_feed_sync(&FeedSyncResult {
+        name: "kev".into(),
+        checked_at: t0 + hour,
+        outcome: SyncOutcome::Failed,
+        message: "connect: refused".into(),
+        etag: None,
+        last_modified: None,
+        fingerprint: None,
+    })
+    .await
+    .unwrap();
+    let kev = s.feed_source("kev").await.unwrap().unwrap();
+    assert_eq!(kev.etag.as_deref(), Some("\"abc\""));
+    assert_eq!(kev.fingerprint.as_deref(), Some("f1"));
+    assert_eq!(kev.changed_at, Some(t0));
+    assert_eq!(kev.checked_at, Some(t0 + hour));
+    assert_eq!(kev.outcome, Some(SyncOutcome::Failed));
+    assert_eq!(kev.message.as_deref(), Some("connect: refused"));
+    // A source synced on demand before it was ever scheduled is recorded.
+    s.sync_feed_now(&Actor::System, "local").await.unwrap();
+    s.record_feed_sync(&FeedSyncResult {
+        name: "local".into(),
+        checked_at: t0,
+        outcome: SyncOutcome::Unchanged,
+        message: "not modified".into(),
+        etag: None,
+        last_modified: None,
+        fingerprint: Some("f2".into()),
+    })
+    .await
+    .unwrap();
+    assert!(s.feed_source("local").await.unwrap().is_some());
+    assert!(s.feed_source("absent").await.unwrap().is_none());
 }

@@ -56,14 +56,37 @@ pub async fn upload(
         .map(|f| f.parse::<yata_feeds::Format>())
         .transpose()
         .map_err(|e| AppError::BadRequest(format!("format: {e}")))?;
+    let keys = state.config().trusted_keys.clone();
+    let (status, response) = store_merged(
+        &state,
+        &p.actor,
+        move |base| merge(&body, format, base, &keys),
+        q.wait,
+    )
+    .await?;
+    Ok((status, Json(response)))
+}
+
+/// Builds the new advisory database from the latest stored snapshot's
+/// body with `build` (under the evaluation lock, so two imports never undo
+/// each other), stores it as the new snapshot with its re-evaluation job,
+/// swaps the in-memory knowledge, and re-evaluates now if `wait` (200) or
+/// leaves it to the job (202). The answer is the import's summary.
+pub(crate) async fn store_merged<F>(
+    state: &AppState,
+    actor: &yata_store::Actor,
+    build: F,
+    wait: bool,
+) -> Result<(StatusCode, Value), AppError>
+where
+    F: FnOnce(Option<Vec<u8>>) -> Result<(AdvisoryDb, Value), AppError> + Send + 'static,
+{
     let _guard = state.evaluation_lock().lock().await;
     let base = state.store().latest_feed_snapshot().await?;
     let base_id = base.as_ref().map(|(meta, _)| meta.id);
-    let keys = state.config().trusted_keys.clone();
-    let (db, sources) =
-        tokio::task::spawn_blocking(move || merge(&body, format, base.map(|b| b.1), &keys))
-            .await
-            .map_err(AppError::internal)??;
+    let (db, sources) = tokio::task::spawn_blocking(move || build(base.map(|b| b.1)))
+        .await
+        .map_err(AppError::internal)??;
     let created = Timestamp::now();
     let old = state.knowledge();
     let (bytes, db, scope) = tokio::task::spawn_blocking(move || {
@@ -83,7 +106,7 @@ pub async fn upload(
     // so a stored snapshot always gets its re-evaluation. With `wait` the
     // request re-evaluates now and the job is a safety net for a request
     // cut off half-way (a later run of it finds nothing left to change).
-    let run_at = if q.wait {
+    let run_at = if wait {
         Timestamp::now() + jiff::SignedDuration::from_mins(15)
     } else {
         Timestamp::now()
@@ -91,7 +114,7 @@ pub async fn upload(
     state
         .store()
         .put_feed_snapshot(
-            &p.actor,
+            actor,
             &NewFeedSnapshot {
                 digest: digest.clone(),
                 summary: summary.to_string(),
@@ -110,13 +133,13 @@ pub async fn upload(
         .map_err(AppError::internal)?;
     state.set_knowledge(knowledge);
     let mut response = summary;
-    if q.wait {
-        let (assets, update) = reevaluate(&state, &scope).await?;
+    if wait {
+        let (assets, update) = reevaluate(state, &scope).await?;
         response["reevaluated"] = json!({ "assets": assets, "findings": update_json(&update) });
-        Ok((StatusCode::OK, Json(response)))
+        Ok((StatusCode::OK, response))
     } else {
         response["reevaluation"] = json!("queued");
-        Ok((StatusCode::ACCEPTED, Json(response)))
+        Ok((StatusCode::ACCEPTED, response))
     }
 }
 
@@ -147,6 +170,17 @@ fn merge(
     } else {
         ("raw", import_raw(body, &config)?)
     };
+    merge_records(kind, result, base)
+}
+
+/// `base` (a stored snapshot's body; none: empty) with the records of
+/// `result` merged in, and the source's line of the summary. Records with
+/// problems, or none at all, refuse the whole import.
+pub(crate) fn merge_records(
+    kind: &str,
+    result: yata_feeds::import::SourceImport,
+    base: Option<Vec<u8>>,
+) -> Result<(AdvisoryDb, Value), AppError> {
     if !result.problems.is_empty() {
         let errors = result
             .problems
@@ -280,7 +314,9 @@ pub async fn run_one_job(state: &AppState, worker: &str) -> Result<bool, AppErro
     else {
         return Ok(false);
     };
-    if job.kind == REEVALUATE_JOB {
+    if job.kind == yata_store::FEED_SYNC_JOB {
+        crate::sync::run(state, &job.payload).await?;
+    } else if job.kind == REEVALUATE_JOB {
         let _guard = state.evaluation_lock().lock().await;
         reload(state).await?;
         let scope = Scope::from_payload(&job.payload);
@@ -295,4 +331,31 @@ pub async fn run_one_job(state: &AppState, worker: &str) -> Result<bool, AppErro
     }
     state.store().finish_job(job.id, worker).await?;
     Ok(true)
+}
+
+/// The scheduled feed sources: configuration and last sync (the NCO).
+pub async fn sources(State(state): State<AppState>, p: Principal) -> Result<Json<Value>, AppError> {
+    if !visibility::is_nco(&p, yata_store::Role::ALL) {
+        return Err(AppError::Forbidden(
+            "only the NCO sees the feed sources".into(),
+        ));
+    }
+    Ok(Json(crate::sync::sources_json(&state).await?))
+}
+
+/// Queues a sync of one configured source now (NCO admin).
+pub async fn sync_source(
+    State(state): State<AppState>,
+    p: Principal,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    visibility::require_nco_admin(&p)?;
+    if state.config().feeds.source(&name).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let job = state.store().sync_feed_now(&p.actor, &name).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "source": name, "job": job.0 })),
+    ))
 }

@@ -679,6 +679,32 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
         (
             route(
                 Method::GET,
+                "/api/v1/feeds/sources",
+                "feed_sources",
+                "The scheduled feed sources of the configuration with their last sync: when, outcome, message (the NCO).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(feeds::sources),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/feeds/sources/{source}/sync",
+                "sync_feed_source",
+                "Queues a sync of a configured feed source now, outside its schedule (NCO admin).",
+                Required,
+                None,
+                202,
+                none,
+            ),
+            post(feeds::sync_source),
+        ),
+        (
+            route(
+                Method::GET,
                 "/api/v1/audit",
                 "audit_log",
                 "Audit log entries (NCO admins and auditors).",

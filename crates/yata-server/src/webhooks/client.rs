@@ -1,5 +1,5 @@
-//! The one outgoing HTTP request the server makes: a webhook delivery.
-//! One connection per request (HTTP/1.1 by hyper's connection API: no
+//! The outgoing HTTP requests the server makes: webhook deliveries and
+//! feed downloads ([`get`]). One connection per request (HTTP/1.1 by hyper's connection API: no
 //! pool, no redirects followed, no proxy), TLS by the server's rustls
 //! (ring) with the system's trust anchors, everything under one timeout.
 //!
@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{Method, Request, Uri, header};
+use axum::http::{Method, Request, Response, StatusCode, Uri, header};
 use http_body_util::Full;
 use hyper_util::rt::TokioIo;
 use rustls_pki_types::ServerName;
@@ -67,6 +67,147 @@ pub(crate) fn target(url: &str) -> Result<Target, String> {
     })
 }
 
+/// What a [`get`] answered.
+#[derive(Debug)]
+pub(crate) enum Fetched {
+    /// 304: what we have is current.
+    NotModified,
+    /// 200: the body was written to the file; its validators.
+    Body {
+        bytes: u64,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+}
+
+/// Redirects followed by [`get`] (GitHub's archive links take one).
+const MAX_REDIRECTS: usize = 5;
+
+/// GETs `url` into `out`, conditionally on `etag` /
+/// `last_modified`, following redirects (never from https to http), at
+/// most `max_bytes` of body, everything under `timeout`. Anything but 200
+/// and 304 is an error naming the status.
+pub(crate) async fn get<W: tokio::io::AsyncWrite + Unpin>(
+    url: &str,
+    etag: Option<&str>,
+    last_modified: Option<&str>,
+    out: &mut W,
+    max_bytes: u64,
+    timeout: Duration,
+) -> Result<Fetched, String> {
+    tokio::time::timeout(timeout, async {
+        let mut url = url.to_owned();
+        let mut was_tls = false;
+        for _ in 0..=MAX_REDIRECTS {
+            let t = target(&url)?;
+            if was_tls && !t.tls {
+                return Err(format!("{url}: refusing a redirect from https to http"));
+            }
+            was_tls = t.tls;
+            let mut headers = vec![(header::ACCEPT_ENCODING.as_str(), "identity".to_owned())];
+            if let Some(e) = etag {
+                headers.push((header::IF_NONE_MATCH.as_str(), e.to_owned()));
+            }
+            if let Some(m) = last_modified {
+                headers.push((header::IF_MODIFIED_SINCE.as_str(), m.to_owned()));
+            }
+            let response = fetch(
+                &t,
+                Method::GET,
+                &headers,
+                Vec::new(),
+                "YATA-Shield-Feeds/",
+                timeout,
+            )
+            .await?;
+            let status = response.status();
+            let text = |name: header::HeaderName| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+                let location = text(header::LOCATION)
+                    .ok_or_else(|| format!("{url}: {status} without a Location"))?;
+                url = resolve(&t, &location);
+                continue;
+            }
+            if status == StatusCode::NOT_MODIFIED {
+                return Ok(Fetched::NotModified);
+            }
+            if status != StatusCode::OK {
+                return Err(format!("{url}: HTTP {status}"));
+            }
+            if let Some(length) = text(header::CONTENT_LENGTH).and_then(|l| l.parse::<u64>().ok())
+                && length > max_bytes
+            {
+                return Err(format!(
+                    "{url}: {length} bytes, more than the {max_bytes} allowed (max_download_mib)"
+                ));
+            }
+            let etag = text(header::ETAG);
+            let last_modified = text(header::LAST_MODIFIED);
+            let bytes = save(response.into_body(), out, max_bytes)
+                .await
+                .map_err(|e| format!("{url}: {e}"))?;
+            return Ok(Fetched::Body {
+                bytes,
+                etag,
+                last_modified,
+            });
+        }
+        Err(format!("{url}: more than {MAX_REDIRECTS} redirects"))
+    })
+    .await
+    .unwrap_or_else(|_| Err(format!("{url}: not done within {} s", timeout.as_secs())))
+}
+
+/// A `Location` against the request's target: absolute, or a path.
+pub(crate) fn resolve(base: &Target, location: &str) -> String {
+    if location.contains("://") {
+        location.to_owned()
+    } else if location.starts_with("//") {
+        format!("{}:{location}", if base.tls { "https" } else { "http" })
+    } else {
+        let scheme = if base.tls { "https" } else { "http" };
+        let path = if location.starts_with('/') {
+            location.to_owned()
+        } else {
+            let dir = base.path.split('?').next().unwrap_or("/");
+            format!("{}{location}", &dir[..=dir.rfind('/').unwrap_or(0)])
+        };
+        format!("{scheme}://{}{path}", base.authority)
+    }
+}
+
+async fn save<W: tokio::io::AsyncWrite + Unpin>(
+    mut body: hyper::body::Incoming,
+    file: &mut W,
+    max_bytes: u64,
+) -> Result<u64, String> {
+    use http_body_util::BodyExt;
+    use tokio::io::AsyncWriteExt;
+    let mut written = 0u64;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("reading the body: {e}"))?;
+        if let Ok(data) = frame.into_data() {
+            written += data.len() as u64;
+            if written > max_bytes {
+                return Err(format!(
+                    "more than the {max_bytes} bytes allowed (max_download_mib)"
+                ));
+            }
+            file.write_all(&data)
+                .await
+                .map_err(|e| format!("write: {e}"))?;
+        }
+    }
+    file.flush().await.map_err(|e| format!("write: {e}"))?;
+    Ok(written)
+}
+
 /// POSTs `body` to `target` with `headers`; the response status, or what
 /// went wrong (for the delivery log).
 pub(crate) async fn post(
@@ -75,7 +216,7 @@ pub(crate) async fn post(
     body: Vec<u8>,
     timeout: Duration,
 ) -> Result<u16, String> {
-    tokio::time::timeout(timeout, send(target, headers, body))
+    tokio::time::timeout(timeout, send(target, headers, body, timeout))
         .await
         .unwrap_or_else(|_| Err(format!("no answer within {} s", timeout.as_secs())))
 }
@@ -84,15 +225,38 @@ async fn send(
     target: &Target,
     headers: &[(&'static str, String)],
     body: Vec<u8>,
+    timeout: Duration,
 ) -> Result<u16, String> {
+    let mut all = vec![(header::CONTENT_TYPE.as_str(), "application/json".to_owned())];
+    all.extend(headers.iter().cloned());
+    fetch(
+        target,
+        Method::POST,
+        &all,
+        body,
+        "YATA-Shield-Webhook/",
+        timeout,
+    )
+    .await
+    .map(|r| r.status().as_u16())
+}
+
+/// One request on a fresh connection: the response, its body unread.
+async fn fetch(
+    target: &Target,
+    method: Method,
+    headers: &[(&'static str, String)],
+    body: Vec<u8>,
+    agent: &str,
+    limit: Duration,
+) -> Result<Response<hyper::body::Incoming>, String> {
     let mut request = Request::builder()
-        .method(Method::POST)
+        .method(method)
         .uri(&target.path)
         .header(header::HOST, &target.authority)
-        .header(header::CONTENT_TYPE, "application/json")
         .header(
             header::USER_AGENT,
-            concat!("YATA-Shield-Webhook/", env!("CARGO_PKG_VERSION")),
+            format!("{agent}{}", env!("CARGO_PKG_VERSION")),
         );
     for (name, value) in headers {
         request = request.header(*name, value);
@@ -111,28 +275,36 @@ async fn send(
             .connect(name, tcp)
             .await
             .map_err(|e| format!("tls: {e}"))?;
-        exchange(TokioIo::new(tls), request).await
+        exchange(TokioIo::new(tls), request, limit).await
     } else {
-        exchange(TokioIo::new(tcp), request).await
+        exchange(TokioIo::new(tcp), request, limit).await
     }
 }
 
-/// One request on a fresh connection; the status of its answer (the body
-/// is not read).
-async fn exchange<T>(io: T, request: Request<Full<Bytes>>) -> Result<u16, String>
+/// One request on a fresh connection. The connection is driven by a task
+/// that ends when the response's body has been read or dropped, or after
+/// `limit` whatever the peer does.
+async fn exchange<T>(
+    io: T,
+    request: Request<Full<Bytes>>,
+    limit: Duration,
+) -> Result<Response<hyper::body::Incoming>, String>
 where
     T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
     let (mut sender, connection) = hyper::client::conn::http1::handshake(io)
         .await
         .map_err(|e| format!("http: {e}"))?;
-    let connection = tokio::spawn(connection);
+    let connection = tokio::spawn(async move {
+        let _ = tokio::time::timeout(limit, connection).await;
+    });
     let result = sender
         .send_request(request)
         .await
-        .map(|r| r.status().as_u16())
         .map_err(|e| format!("http: {e}"));
-    connection.abort();
+    if result.is_err() {
+        connection.abort();
+    }
     result
 }
 

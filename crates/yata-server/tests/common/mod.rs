@@ -114,8 +114,25 @@ pub enum Backend {
 /// A fresh app on `backend` with an NCO and an NCO admin token; `None`
 /// when PostgreSQL is asked for outside CI without a server.
 pub async fn app(backend: Backend) -> Option<App> {
-    app_with(backend, ServiceConfig::default()).await
+    let config = ServiceConfig {
+        feeds: yata_server::config::FeedsConfig {
+            sources: vec![yata_server::config::FeedSource {
+                name: MATRIX_SOURCE.into(),
+                location: yata_server::config::Location::Path("/nonexistent/yata-feeds".into()),
+                format: None,
+                every: jiff::SignedDuration::from_hours(24),
+            }],
+            ..Default::default()
+        },
+        ..ServiceConfig::default()
+    };
+    app_with(backend, config).await
 }
+
+/// The one feed source [`app`] configures (a path that does not exist:
+/// nothing is synced unless a test runs the job).
+#[allow(dead_code)]
+pub const MATRIX_SOURCE: &str = "matrix";
 
 /// As [`app`], with the server configured by `config`.
 pub async fn app_with(backend: Backend, config: ServiceConfig) -> Option<App> {
