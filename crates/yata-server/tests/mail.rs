@@ -366,7 +366,7 @@ async fn new_findings_are_mailed_in_japanese_then_english(backend: Backend) {
         &app,
         org,
         &admin,
-        json!({ "address": "soc@bank.example.jp", "events": ["finding.new"] }),
+        json!({ "address": " soc@Bank.Example.JP ", "events": ["finding.new"] }),
     )
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "one address once");

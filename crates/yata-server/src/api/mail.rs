@@ -62,7 +62,9 @@ fn delivery_json(d: &MailDelivery) -> Value {
     })
 }
 
-/// One mailbox, `local@domain`, as SMTP takes it (no display name).
+/// One mailbox, `local@domain`, as SMTP takes it (no display name); the
+/// domain in lower case (it is case-insensitive, the local part is not),
+/// so an address is subscribed once however it is typed.
 fn check_address(address: &str) -> Result<String, AppError> {
     let address = address.trim();
     if address.len() > 254 {
@@ -72,7 +74,7 @@ fn check_address(address: &str) -> Result<String, AppError> {
     }
     address
         .parse::<lettre::Address>()
-        .map(|a| a.to_string())
+        .map(|a| format!("{}@{}", a.user(), a.domain().to_ascii_lowercase()))
         .map_err(|e| AppError::BadRequest(format!("address: {address:?}: {e}")))
 }
 
