@@ -41,7 +41,8 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
     job_lease_secs: u32,
     /// The server's configuration file (TOML): scheduled feed sources and
-    /// the offline switch ([feeds]); see the README.
+    /// the offline switch ([feeds]), e-mail notifications ([smtp]); see the
+    /// README.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }
@@ -106,9 +107,11 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
         trusted_keys,
         job_lease: jiff::SignedDuration::from_secs(i64::from(args.job_lease_secs.max(1))),
         feeds,
+        smtp: file.smtp,
         ..ServiceConfig::default()
     };
     service.inventory_limits.max_bytes = service.max_upload;
+    let config_path = args.config.clone();
     let config = ServeConfig {
         db_url: args.db,
         bind: args.bind,
@@ -122,6 +125,10 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
         .block_on(yata_server::serve(config))
         .map_err(|e| match e {
             yata_server::ServeError::Tls(m) => Failure::BadInput(m),
+            yata_server::ServeError::Smtp(e) => Failure::BadInput(match &config_path {
+                Some(p) => format!("{}: {e}", p.display()),
+                None => e.to_string(),
+            }),
             e => Failure::Other(e.into()),
         })
 }

@@ -694,4 +694,19 @@ fn a_bad_configuration_file_is_refused_with_its_place() {
         "{err}"
     );
     assert!(!dir.path().join("y.db").exists(), "nothing was created");
+    // E-mail in clear text to another host: refused before anything starts.
+    std::fs::write(
+        &config,
+        "[smtp]\nhost = \"mail.example.jp\"\nsecurity = \"none\"\nfrom = \"yata@example.jp\"\n",
+    )
+    .unwrap();
+    let out = yata()
+        .args(["serve", "--db", &db, "--bind", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "bad input");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("yata.toml: smtp.security"), "{err}");
+    assert!(!dir.path().join("y.db").exists(), "nothing was created");
 }

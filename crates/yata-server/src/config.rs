@@ -1,4 +1,5 @@
-//! The server's configuration file (`yata serve --config FILE`), TOML.
+//! The server's configuration file (`yata serve --config FILE`), TOML:
+//! `[feeds]` here, `[smtp]` in [`crate::mail::SmtpConfig`].
 //!
 //! ```toml
 //! [feeds]
@@ -50,6 +51,9 @@ use serde::Deserialize;
 pub struct ConfigFile {
     #[serde(default)]
     pub feeds: FeedsFile,
+    /// E-mail notifications (see [`crate::mail::SmtpConfig`]); none: off.
+    #[serde(default)]
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 #[derive(Debug, Deserialize)]

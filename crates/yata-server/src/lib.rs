@@ -13,7 +13,10 @@
 //! * [`middleware`]: request ids, security headers, metrics and the one
 //!   error body shape;
 //! * [`webhooks`]: the store's outbox events fanned out to organisations'
-//!   webhooks, signed, delivered and retried by a loop of their own.
+//!   webhooks and e-mail subscriptions, webhooks signed, delivered and
+//!   retried by a loop of their own;
+//! * [`mail`]: e-mail notifications over SMTP (when configured), in
+//!   Japanese and English, delivered and retried by another loop.
 //!
 //! Findings are computed when an inventory is uploaded (in the request:
 //! parse, match, and one store transaction) and when feeds are imported
@@ -38,6 +41,7 @@ pub mod config;
 mod error;
 pub mod evaluate;
 pub mod jobs;
+pub mod mail;
 mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -90,6 +94,8 @@ pub enum ServeError {
     App(#[from] AppError),
     #[error("tls: {0}")]
     Tls(String),
+    #[error("{0}")]
+    Smtp(#[from] mail::SmtpConfigError),
 }
 
 /// What `yata serve` is told.
@@ -112,6 +118,13 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
         None => None,
     };
     config.service.tls = tls.is_some();
+    // Checked (and its password read) before anything else starts.
+    let mailer = config
+        .service
+        .smtp
+        .as_ref()
+        .map(mail::Mailer::new)
+        .transpose()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let store = yata_store::open(&config.db_url).await?;
     let state = AppState::new(store, config.policy, config.service);
@@ -147,6 +160,7 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
     }
     let worker = tokio::spawn(work(state.clone()));
     let deliveries = tokio::spawn(webhooks::work(state.clone(), worker_name()));
+    let mail = mailer.map(|m| tokio::spawn(mail::work(state.clone(), m, worker_name())));
     let app = router(state.clone()).into_make_service_with_connect_info::<auth::PeerAddr>();
     match tls {
         Some(config) => {
@@ -163,6 +177,9 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
     }
     worker.abort();
     deliveries.abort();
+    if let Some(mail) = mail {
+        mail.abort();
+    }
     state.store().close().await?;
     Ok(())
 }

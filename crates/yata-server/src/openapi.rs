@@ -75,6 +75,22 @@ fn schemas() -> Value {
                 "secret": { "type": "string", "minLength": 16, "maxLength": 256, "description": "The HMAC-SHA256 key of X-Yata-Signature; generated (256 bits) if absent. Returned once." }
             }
         },
+        "NewMailSubscription": {
+            "type": "object", "additionalProperties": false,
+            "required": ["address", "events"],
+            "properties": {
+                "address": { "type": "string", "format": "email", "maxLength": 254, "description": "One mailbox (local@domain): the only recipient of each message." },
+                "events": {
+                    "type": "array", "minItems": 1,
+                    "items": { "enum": ["finding.new", "finding.deadline_approaching", "finding.overdue"] }
+                },
+                "min_decision": {
+                    "enum": ["fix on system upgrade", "60 days", "14 days", "3 days", "3 days & forensic investigation"],
+                    "description": "Only findings whose BOD 26-04 decision is this or more urgent; absent: every finding."
+                },
+                "language": { "enum": ["ja", "en", "ja+en"], "default": "ja+en", "description": "ja+en: Japanese first, then English, in one message." }
+            }
+        },
         "NewAsset": {
             "type": "object", "additionalProperties": false,
             "required": ["name", "kind", "internet_exposed", "criticality"],

@@ -31,6 +31,10 @@ pub struct ServiceConfig {
     pub job_lease: jiff::SignedDuration,
     /// The scheduled feed sources and the offline switch.
     pub feeds: crate::config::FeedsConfig,
+    /// E-mail notifications: the SMTP server and sender (`[smtp]` of the
+    /// configuration file). `None`: e-mail is off (no subscriptions can be
+    /// made, events make no e-mail deliveries).
+    pub smtp: Option<crate::mail::SmtpConfig>,
 }
 
 impl Default for ServiceConfig {
@@ -44,6 +48,7 @@ impl Default for ServiceConfig {
             trusted_keys: Vec::new(),
             job_lease: jiff::SignedDuration::from_mins(30),
             feeds: crate::config::FeedsConfig::default(),
+            smtp: None,
         }
     }
 }

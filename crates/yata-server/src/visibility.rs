@@ -35,6 +35,8 @@ pub enum Object {
     Tokens,
     /// Webhooks and their delivery logs.
     Webhooks,
+    /// E-mail subscriptions and their delivery logs.
+    MailSubscriptions,
 }
 
 /// What a request does to it.
@@ -72,7 +74,9 @@ enum Relation {
 /// Whether `p` may see `object` of `target` at all.
 pub fn sees(p: &Principal, target: &Organization, object: Object) -> bool {
     match (relation(p, target), object) {
-        (Relation::Own, Object::Tokens | Object::Webhooks) => p.role == Role::Admin,
+        (Relation::Own, Object::Tokens | Object::Webhooks | Object::MailSubscriptions) => {
+            p.role == Role::Admin
+        }
         (Relation::Own, _) => true,
         (Relation::National, Object::Status) => true,
         (Relation::National, Object::Tokens) => p.role == Role::Admin,
@@ -84,7 +88,9 @@ pub fn sees(p: &Principal, target: &Organization, object: Object) -> bool {
 /// Whether `p` may change `object` of `target` (assumes [`sees`]).
 pub fn writes(p: &Principal, target: &Organization, object: Object) -> bool {
     match (relation(p, target), object) {
-        (Relation::Own, Object::Tokens | Object::Webhooks) => p.role == Role::Admin,
+        (Relation::Own, Object::Tokens | Object::Webhooks | Object::MailSubscriptions) => {
+            p.role == Role::Admin
+        }
         (Relation::Own, _) => matches!(p.role, Role::Admin | Role::Analyst),
         (Relation::National, Object::Tokens) => p.role == Role::Admin,
         _ => false,
@@ -232,6 +238,12 @@ mod tests {
             assert_eq!(sees(&p, &own, Object::Tokens), tokens, "{role}");
             assert_eq!(sees(&p, &own, Object::Webhooks), tokens, "{role}");
             assert_eq!(writes(&p, &own, Object::Webhooks), tokens, "{role}");
+            assert_eq!(sees(&p, &own, Object::MailSubscriptions), tokens, "{role}");
+            assert_eq!(
+                writes(&p, &own, Object::MailSubscriptions),
+                tokens,
+                "{role}"
+            );
         }
     }
 
@@ -245,6 +257,7 @@ mod tests {
         ] {
             let p = principal(org(caller, kind, sectors), Role::Admin);
             assert!(!sees(&p, &bank, Object::Webhooks), "{kind}");
+            assert!(!sees(&p, &bank, Object::MailSubscriptions), "{kind}");
         }
     }
 

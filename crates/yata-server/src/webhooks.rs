@@ -6,11 +6,14 @@
 //!   expired risk acceptance opens or reopens a finding;
 //!   `finding.deadline_approaching` and `finding.overdue` by the deadline
 //!   scan ([`scan_deadlines`], a periodic job every minute), once per
-//!   finding. Only organisations with a webhook subscribed get events.
+//!   finding. Only organisations with a webhook or an e-mail subscription
+//!   ([`crate::mail`]) subscribed get events.
 //! * **Fan-out** ([`dispatch`]): an event goes to each webhook of its
 //!   organisation subscribed to its kind, registered before it occurred,
 //!   whose `min_decision` its finding's BOD 26-04 decision reaches (a
-//!   finding without a decision reaches none). The rule is [`wants`].
+//!   finding without a decision reaches none). The rule is [`wants`]; the
+//!   same rule picks its e-mail subscriptions ([`crate::mail::wants`], when
+//!   the server has SMTP configured), in the same store transaction.
 //! * **Delivery** ([`deliver_due`]): a claimed delivery is POSTed as JSON
 //!   ([`payload`]) with `X-Yata-Event`, `X-Yata-Delivery` (the delivery's
 //!   id, the same on every retry), `X-Yata-Timestamp` (Unix seconds) and
@@ -36,7 +39,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use yata_priority::Timeline;
-use yata_store::{Attempt, DeadlineEvents, Event, EventId, OrgId, Webhook, WebhookId};
+use yata_store::{
+    Attempt, DeadlineEvents, Event, EventKind, FanOut, MailSubscription, OrgId, Webhook,
+};
 
 use crate::api::rfc3339;
 use crate::error::AppError;
@@ -106,10 +111,23 @@ fn urgency(decision: Option<&str>) -> Option<Timeline> {
 
 /// Whether webhook `w` receives event `e`.
 pub fn wants(w: &Webhook, e: &Event) -> bool {
-    w.org == e.org
-        && w.events.contains(&e.kind)
-        && w.created_at <= e.occurred_at
-        && match urgency(w.min_decision.as_deref()) {
+    reaches(w.org, &w.events, w.created_at, w.min_decision.as_deref(), e)
+}
+
+/// The rule of [`wants`] for any subscriber: of the event's organisation,
+/// subscribed to its kind, made before it, and its finding's decision at
+/// least `min_decision`.
+pub(crate) fn reaches(
+    org: OrgId,
+    events: &[EventKind],
+    created_at: Timestamp,
+    min_decision: Option<&str>,
+    e: &Event,
+) -> bool {
+    org == e.org
+        && events.contains(&e.kind)
+        && created_at <= e.occurred_at
+        && match urgency(min_decision) {
             None => true,
             Some(min) => urgency(e.decision.as_deref()).is_some_and(|d| d >= min),
         }
@@ -165,31 +183,42 @@ pub async fn scan_deadlines(
 /// Events fanned out per store call.
 const DISPATCH_BATCH: u32 = 500;
 
-/// Fans every undispatched event out into deliveries due at `now`;
+/// Fans every undispatched event out into webhook and e-mail deliveries
+/// due at `now` (e-mail only when the server has SMTP configured);
 /// returns how many deliveries it made.
 pub async fn dispatch(state: &AppState, now: Timestamp) -> Result<u64, AppError> {
     let store = state.store();
-    let mut hooks: HashMap<OrgId, Vec<Webhook>> = HashMap::new();
+    let mail = state.config().smtp.is_some();
+    let mut subscribers: HashMap<OrgId, (Vec<Webhook>, Vec<MailSubscription>)> = HashMap::new();
     let mut created = 0;
     loop {
         let events = store.undispatched_events(DISPATCH_BATCH).await?;
         if events.is_empty() {
             return Ok(created);
         }
-        let mut fan_out: Vec<(EventId, Vec<WebhookId>)> = Vec::with_capacity(events.len());
+        let mut fan_out: Vec<FanOut> = Vec::with_capacity(events.len());
         for e in &events {
-            let of_org = match hooks.entry(e.org) {
+            let (hooks, mailboxes) = match subscribers.entry(e.org) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(store.webhooks(e.org).await?)
+                    let hooks = store.webhooks(e.org).await?;
+                    let mailboxes = if mail {
+                        store.mail_subscriptions(e.org).await?
+                    } else {
+                        Vec::new()
+                    };
+                    v.insert((hooks, mailboxes))
                 }
             };
-            let to = of_org
-                .iter()
-                .filter(|w| wants(w, e))
-                .map(|w| w.id)
-                .collect();
-            fan_out.push((e.id, to));
+            fan_out.push(FanOut {
+                event: e.id,
+                webhooks: hooks.iter().filter(|w| wants(w, e)).map(|w| w.id).collect(),
+                mail: mailboxes
+                    .iter()
+                    .filter(|m| crate::mail::wants(m, e))
+                    .map(|m| m.id)
+                    .collect(),
+            });
         }
         created += store.dispatch_events(&fan_out, now).await?;
         if events.len() < DISPATCH_BATCH as usize {
@@ -323,7 +352,7 @@ pub async fn work(state: AppState, worker: String) {
 
 #[cfg(test)]
 mod tests {
-    use yata_store::{AssetId, EventKind, FindingId, FindingState};
+    use yata_store::{AssetId, EventId, FindingId, FindingState, WebhookId};
 
     use super::*;
 

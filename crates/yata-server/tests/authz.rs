@@ -125,7 +125,14 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
             }
         }
         // The organisation's own admins only, not even the NCO's.
-        "create_webhook" | "list_webhooks" | "delete_webhook" | "webhook_deliveries" => {
+        "create_webhook"
+        | "list_webhooks"
+        | "delete_webhook"
+        | "webhook_deliveries"
+        | "create_mail_subscription"
+        | "list_mail_subscriptions"
+        | "delete_mail_subscription"
+        | "mail_deliveries" => {
             if rel == Own && role == Role::Admin {
                 Allow
             } else {
@@ -181,6 +188,9 @@ fn body(operation: &str, finding: i64) -> RequestBody {
         "create_webhook" => RequestBody::Json(
             json!({ "url": "http://127.0.0.1:9/matrix", "events": ["finding.new"] }),
         ),
+        "create_mail_subscription" => RequestBody::Json(
+            json!({ "address": format!("matrix{}@example.jp", next()), "events": ["finding.new"] }),
+        ),
         "create_asset" => RequestBody::Json(
             json!({ "name": format!("asset {}", next()), "kind": "software", "internet_exposed": false, "criticality": "low" }),
         ),
@@ -213,6 +223,25 @@ async fn webhook(state: &yata_server::AppState, org: OrgId) -> i64 {
                 events: vec![yata_store::EventKind::FindingNew],
                 min_decision: None,
                 secret: "matrix-secret-matrix-secret".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .0
+}
+
+/// A new e-mail subscription of `org`, made directly in the store.
+async fn mail_subscription(state: &yata_server::AppState, org: OrgId) -> i64 {
+    state
+        .store()
+        .create_mail_subscription(
+            &yata_store::Actor::Cli,
+            &yata_store::NewMailSubscription {
+                org,
+                address: format!("matrix{}@example.jp", next()),
+                events: vec![yata_store::EventKind::FindingNew],
+                min_decision: None,
+                language: yata_store::MailLanguage::JaEn,
             },
         )
         .await
@@ -335,6 +364,11 @@ async fn every_route_every_role_every_relation(app: &App) {
             // cannot make a later caller's answer 404.
             let path = if path.contains("{webhook}") {
                 path.replace("{webhook}", &webhook(state, target).await.to_string())
+            } else if path.contains("{subscription}") {
+                path.replace(
+                    "{subscription}",
+                    &mail_subscription(state, target).await.to_string(),
+                )
             } else {
                 path.clone()
             };

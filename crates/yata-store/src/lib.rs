@@ -38,15 +38,17 @@
 //!   comes before any cleverer scheme. The exceptions are queue
 //!   bookkeeping, not platform data, so not audited: job leases
 //!   ([`Store::claim_job`], [`Store::finish_job`]; enqueueing is audited)
-//!   and webhook deliveries (fan-out, leases and attempts:
+//!   and webhook and e-mail deliveries (fan-out, leases and attempts:
 //!   [`Store::dispatch_events`], [`Store::claim_delivery`],
-//!   [`Store::finish_delivery`]; registering a webhook is audited).
+//!   [`Store::finish_delivery`], [`Store::claim_mail_delivery`],
+//!   [`Store::finish_mail_delivery`]; registering a webhook or an e-mail
+//!   subscription is audited).
 //! * **Events are written with their cause** (the outbox, `outbox.rs`): a
 //!   write that opens or reopens findings writes their `finding.new`
 //!   events in its own transaction, and the deadline scan writes its events
 //!   in one; so an event exists exactly when its change was committed.
-//!   Events are written only for organisations with a webhook subscribed
-//!   to their kind.
+//!   Events are written only for organisations with a webhook or an
+//!   e-mail subscription subscribed to their kind.
 //! * **The audit chain** ([`audit`]): each entry's hash covers the previous
 //!   hash and its own fields; [`Store::verify_audit`] recomputes it and
 //!   names the first broken entry. Triggers refuse UPDATE and DELETE on
@@ -67,9 +69,9 @@
 //! thousands of observations per asset), finding listing and transitions
 //! with history, expiry of accepted risks, advisory snapshots imported into
 //! the server (every import kept; the latest is the one in use), the job
-//! queue (enqueue, claim with a lease, finish), webhooks with the event
-//! outbox and the delivery queue (claim with a lease, attempts, the
-//! delivery log), the audit log and its verification, SQLite backup
+//! queue (enqueue, claim with a lease, finish), webhooks and e-mail
+//! subscriptions with the event outbox and their delivery queues (claim
+//! with a lease, attempts, the delivery logs), the audit log and its verification, SQLite backup
 //! (`VACUUM INTO`) and restore.
 //!
 //! Designed only (columns exist, no operations yet): job failure and retry
@@ -93,6 +95,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub mod audit;
 mod error;
+mod mail;
 mod migrations;
 mod model;
 mod postgres;
@@ -103,6 +106,7 @@ pub mod testing;
 mod webhook;
 
 pub use error::Error;
+pub use mail::*;
 pub use model::*;
 pub use webhook::*;
 
@@ -391,15 +395,11 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// `limit`.
     fn undispatched_events(&self, limit: u32) -> Fut<'_, Vec<Event>>;
     /// In one transaction: marks each event dispatched and creates its
-    /// deliveries to the webhooks given, due at `at`. An event already
-    /// dispatched (by another replica) is skipped. Returns how many
-    /// deliveries it created. Queue bookkeeping, like job leases: not
-    /// audited.
-    fn dispatch_events<'a>(
-        &'a self,
-        fan_out: &'a [(EventId, Vec<WebhookId>)],
-        at: Timestamp,
-    ) -> Fut<'a, u64>;
+    /// deliveries to the webhooks and e-mail subscriptions given, due at
+    /// `at`. An event already dispatched (by another replica) is skipped.
+    /// Returns how many deliveries it created (both kinds). Queue
+    /// bookkeeping, like job leases: not audited.
+    fn dispatch_events<'a>(&'a self, fan_out: &'a [FanOut], at: Timestamp) -> Fut<'a, u64>;
     /// Leases the oldest due delivery (not leased, or lease expired) to
     /// `worker` until `now + lease`, counting an attempt, with what sending
     /// it needs. No two workers get the same lease.
@@ -414,6 +414,51 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn finish_delivery<'a>(
         &'a self,
         id: DeliveryId,
+        worker: &'a str,
+        attempt: &'a Attempt,
+    ) -> Fut<'a, ()>;
+
+    // E-mail subscriptions (see the `mail` module's docs); their events
+    // are the webhooks' ([`Store::scan_deadlines`], [`Store::dispatch_events`]).
+
+    /// Subscribes an address. Audited (with the address). `Invalid`
+    /// without events; `Conflict` if the organisation has the address
+    /// subscribed already.
+    fn create_mail_subscription<'a>(
+        &'a self,
+        actor: &'a Actor,
+        new: &'a NewMailSubscription,
+    ) -> Fut<'a, MailSubscriptionId>;
+    /// An organisation's e-mail subscriptions, by id.
+    fn mail_subscriptions(&self, org: OrgId) -> Fut<'_, Vec<MailSubscription>>;
+    /// Deletes a subscription with its deliveries. `NotFound` if there is
+    /// none.
+    fn delete_mail_subscription<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: MailSubscriptionId,
+    ) -> Fut<'a, ()>;
+    /// A subscription's deliveries, newest first, at most `limit`.
+    fn mail_deliveries(
+        &self,
+        subscription: MailSubscriptionId,
+        limit: u32,
+    ) -> Fut<'_, Vec<MailDelivery>>;
+    /// Leases the oldest due e-mail delivery to `worker` until `now +
+    /// lease`, counting an attempt, with what sending it needs. No two
+    /// workers get the same lease.
+    fn claim_mail_delivery<'a>(
+        &'a self,
+        worker: &'a str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Fut<'a, Option<MailTask>>;
+    /// Records how a leased e-mail delivery's attempt ended (the status is
+    /// an SMTP reply code) and releases it; `Conflict` if `worker` no
+    /// longer holds it (or it was deleted).
+    fn finish_mail_delivery<'a>(
+        &'a self,
+        id: MailDeliveryId,
         worker: &'a str,
         attempt: &'a Attempt,
     ) -> Fut<'a, ()>;

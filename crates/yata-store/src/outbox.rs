@@ -1,12 +1,16 @@
-//! Webhooks, the event outbox and the delivery queue (part of the one body:
-//! compiled per driver as a child of `sql`).
+//! Webhooks, e-mail subscriptions, the event outbox and the two delivery
+//! queues (part of the one body: compiled per driver as a child of `sql`).
 //!
 //! Events are written by the write that causes them ([`findings_new`] from
 //! the reconciliation and from risk expiry, [`scan_deadlines`] for the
-//! passage of time) and only for organisations with a webhook subscribed to
-//! the event's kind, so a platform without webhooks writes none. Fanning
-//! them out into deliveries and the deliveries' leases and attempts are
-//! queue bookkeeping and, like job leases, not audited.
+//! passage of time) and only for organisations with a webhook or an e-mail
+//! subscription subscribed to the event's kind, so a platform without
+//! either writes none. Fanning them out into deliveries
+//! ([`dispatch_events`]: both channels in one transaction) and the
+//! deliveries' leases and attempts are queue bookkeeping and, like job
+//! leases, not audited. The two queues (`webhook_deliveries`,
+//! `mail_deliveries`) have the same columns and are claimed and finished
+//! by the same statements ([`claim_next`], [`finish`]).
 
 use std::collections::BTreeSet;
 
@@ -17,7 +21,8 @@ use sqlx::{AssertSqlSafe, Row};
 use super::{DbRow, SKIP_LOCKED, SqlStore, Write, ts, ts_opt};
 use crate::{
     Actor, AssetId, Attempt, DeadlineEvents, Delivery, DeliveryId, DeliveryTask, Error, Event,
-    EventId, EventKind, FindingId, NewWebhook, OrgId, Webhook, WebhookId,
+    EventId, EventKind, FanOut, FindingId, MailDelivery, MailDeliveryId, MailSubscription,
+    MailSubscriptionId, MailTask, NewMailSubscription, NewWebhook, OrgId, Webhook, WebhookId,
 };
 
 /// How generated statements write bind parameter `n` (see `reconcile.rs`).
@@ -27,12 +32,14 @@ const P: char = super::PARAM;
 /// limit (see `MAX_BINDS` in `reconcile.rs` for why not more).
 const CHUNK: usize = 400;
 
-/// The organisations with a webhook subscribed to the event kind bound as
-/// parameter 1.
+/// The organisations with a webhook or an e-mail subscription subscribed
+/// to the event kind bound as parameter 1.
 fn subscribers() -> String {
     format!(
         "SELECT w.org_id FROM webhooks w JOIN webhook_events s ON s.webhook_id = w.id \
-         WHERE s.event = {P}1"
+         WHERE s.event = {P}1 \
+         UNION SELECT m.org_id FROM mail_subscriptions m \
+         JOIN mail_subscription_events s ON s.subscription_id = m.id WHERE s.event = {P}1"
     )
 }
 
@@ -51,7 +58,9 @@ fn event_select() -> String {
 const EVENT_COLUMNS: &str = "e.id, e.org_id, e.kind, e.finding_id, e.asset_id, e.vuln_id, \
      e.subject, e.decision, e.deadline, e.state, e.occurred_at";
 
-const DELIVERY_COLUMNS: &str = "d.id AS delivery_id, d.webhook_id, d.event_id, d.created_at, \
+/// The columns both delivery queues have (`webhook_deliveries` adds
+/// `webhook_id`, `mail_deliveries` `subscription_id`).
+const DELIVERY_COLUMNS: &str = "d.id AS delivery_id, d.event_id, d.created_at, \
      d.attempts, d.next_attempt_at, d.last_attempt_at, d.last_status, d.last_error, \
      d.delivered_at, d.failed_at";
 
@@ -63,13 +72,16 @@ fn params(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// Whether any webhook subscribes to `kind` (the cheap way out for a
-/// platform without webhooks).
+/// Whether any webhook or e-mail subscription subscribes to `kind` (the
+/// cheap way out for a platform without either).
 async fn subscribed(w: &mut Write, kind: EventKind) -> Result<bool, Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events WHERE event = $1")
-        .bind(kind.as_str())
-        .fetch_one(&mut *w.tx)
-        .await?;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM webhook_events WHERE event = $1) \
+         + (SELECT COUNT(*) FROM mail_subscription_events WHERE event = $1)",
+    )
+    .bind(kind.as_str())
+    .fetch_one(&mut *w.tx)
+    .await?;
     Ok(n > 0)
 }
 
@@ -311,7 +323,7 @@ pub(super) async fn webhook_deliveries(
     limit: u32,
 ) -> Result<Vec<Delivery>, Error> {
     let sql = format!(
-        "SELECT {DELIVERY_COLUMNS}, e.kind FROM webhook_deliveries d \
+        "SELECT {DELIVERY_COLUMNS}, d.webhook_id, e.kind FROM webhook_deliveries d \
          JOIN events e ON e.id = d.event_id WHERE d.webhook_id = $1 \
          ORDER BY d.id DESC LIMIT $2"
     );
@@ -337,7 +349,7 @@ pub(super) async fn undispatched_events(store: &SqlStore, limit: u32) -> Result<
 
 pub(super) async fn dispatch_events(
     store: &SqlStore,
-    fan_out: &[(EventId, Vec<WebhookId>)],
+    fan_out: &[FanOut],
     at: Timestamp,
 ) -> Result<u64, Error> {
     let at = at.as_microsecond();
@@ -352,8 +364,8 @@ pub(super) async fn dispatch_events(
              ORDER BY id {SKIP_LOCKED}"
         );
         let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).persistent(false);
-        for (id, _) in chunk {
-            q = q.bind(id.0);
+        for f in chunk {
+            q = q.bind(f.event.0);
         }
         let mine: BTreeSet<i64> = q.fetch_all(&mut *tx).await?.into_iter().collect();
         if mine.is_empty() {
@@ -368,30 +380,119 @@ pub(super) async fn dispatch_events(
             q = q.bind(*id);
         }
         q.execute(&mut *tx).await?;
-        let rows: Vec<(i64, i64)> = chunk
+        let mine: Vec<&FanOut> = chunk.iter().filter(|f| mine.contains(&f.event.0)).collect();
+        let hooks: Vec<(i64, i64)> = mine
             .iter()
-            .filter(|(e, _)| mine.contains(&e.0))
-            .flat_map(|(e, hooks)| hooks.iter().map(move |h| (h.0, e.0)))
+            .flat_map(|f| f.webhooks.iter().map(|h| (h.0, f.event.0)))
             .collect();
-        // $1 now; per row: webhook, event.
-        for rows in rows.chunks(CHUNK) {
-            let values = (0..rows.len())
-                .map(|i| format!("({P}{}, {P}{}, {P}1, {P}1)", 2 + 2 * i, 3 + 2 * i))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "INSERT INTO webhook_deliveries (webhook_id, event_id, created_at, \
-                 next_attempt_at) VALUES {values}"
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false).bind(at);
-            for (hook, event) in rows {
-                q = q.bind(*hook).bind(*event);
+        let mail: Vec<(i64, i64)> = mine
+            .iter()
+            .flat_map(|f| f.mail.iter().map(|m| (m.0, f.event.0)))
+            .collect();
+        for (table, target, rows) in [
+            ("webhook_deliveries", "webhook_id", hooks),
+            ("mail_deliveries", "subscription_id", mail),
+        ] {
+            // $1 now; per row: target, event.
+            for rows in rows.chunks(CHUNK) {
+                let values = (0..rows.len())
+                    .map(|i| format!("({P}{}, {P}{}, {P}1, {P}1)", 2 + 2 * i, 3 + 2 * i))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "INSERT INTO {table} ({target}, event_id, created_at, next_attempt_at) \
+                     VALUES {values}"
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).persistent(false).bind(at);
+                for (target, event) in rows {
+                    q = q.bind(*target).bind(*event);
+                }
+                created += q.execute(&mut *tx).await?.rows_affected();
             }
-            created += q.execute(&mut *tx).await?.rows_affected();
         }
     }
     tx.commit().await?;
     Ok(created)
+}
+
+/// Leases the oldest due row of the delivery queue `table` to `worker`
+/// until `now + lease`, counting an attempt; its id.
+async fn claim_next(
+    store: &SqlStore,
+    table: &str,
+    worker: &str,
+    now: Timestamp,
+    lease: SignedDuration,
+) -> Result<Option<i64>, Error> {
+    let until = now
+        .checked_add(lease)
+        .map_err(|e| Error::Invalid(format!("lease: {e}")))?;
+    let sql = format!(
+        "UPDATE {table} SET lease_until = $1, lease_owner = $2, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM {table} WHERE next_attempt_at <= $3 \
+                     AND (lease_until IS NULL OR lease_until <= $3) \
+                     ORDER BY next_attempt_at, id LIMIT 1 {SKIP_LOCKED}) \
+         RETURNING id"
+    );
+    Ok(sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(until.as_microsecond())
+        .bind(worker)
+        .bind(now.as_microsecond())
+        .fetch_optional(&store.pool)
+        .await?)
+}
+
+/// Records how the attempt at row `id` of the delivery queue `table`
+/// ended and releases its lease; `Conflict` naming `what` if `worker` no
+/// longer holds it.
+async fn finish(
+    store: &SqlStore,
+    table: &str,
+    what: &str,
+    id: i64,
+    worker: &str,
+    attempt: &Attempt,
+) -> Result<(), Error> {
+    let (at, status, error, next, delivered, failed) = match attempt {
+        Attempt::Delivered { at, status } => (*at, Some(*status), None, None, Some(*at), None),
+        Attempt::Failed {
+            at,
+            status,
+            error,
+            retry_at,
+        } => (
+            *at,
+            *status,
+            Some(error.as_str()),
+            *retry_at,
+            None,
+            retry_at.is_none().then_some(*at),
+        ),
+    };
+    let micros = |t: Option<Timestamp>| t.map(|t| t.as_microsecond());
+    let sql = format!(
+        "UPDATE {table} SET lease_until = NULL, lease_owner = NULL, \
+         last_attempt_at = $1, last_status = $2, last_error = $3, next_attempt_at = $4, \
+         delivered_at = $5, failed_at = $6 WHERE id = $7 AND lease_owner = $8"
+    );
+    let done = sqlx::query(AssertSqlSafe(sql))
+        .bind(at.as_microsecond())
+        .bind(status.map(i64::from))
+        .bind(error)
+        .bind(micros(next))
+        .bind(micros(delivered))
+        .bind(micros(failed))
+        .bind(id)
+        .bind(worker)
+        .execute(&store.pool)
+        .await?
+        .rows_affected();
+    if done == 0 {
+        return Err(Error::Conflict(format!(
+            "{what} {id} is not leased to {worker}"
+        )));
+    }
+    Ok(())
 }
 
 pub(super) async fn claim_delivery(
@@ -400,29 +501,12 @@ pub(super) async fn claim_delivery(
     now: Timestamp,
     lease: SignedDuration,
 ) -> Result<Option<DeliveryTask>, Error> {
-    let until = now
-        .checked_add(lease)
-        .map_err(|e| Error::Invalid(format!("lease: {e}")))?;
     loop {
-        let sql = format!(
-            "UPDATE webhook_deliveries SET lease_until = $1, lease_owner = $2, \
-             attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM webhook_deliveries WHERE next_attempt_at <= $3 \
-                         AND (lease_until IS NULL OR lease_until <= $3) \
-                         ORDER BY next_attempt_at, id LIMIT 1 {SKIP_LOCKED}) \
-             RETURNING id"
-        );
-        let Some(id): Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(until.as_microsecond())
-            .bind(worker)
-            .bind(now.as_microsecond())
-            .fetch_optional(&store.pool)
-            .await?
-        else {
+        let Some(id) = claim_next(store, "webhook_deliveries", worker, now, lease).await? else {
             return Ok(None);
         };
         let sql = format!(
-            "SELECT {DELIVERY_COLUMNS}, {EVENT_COLUMNS}, w.url, w.secret \
+            "SELECT {DELIVERY_COLUMNS}, d.webhook_id, {EVENT_COLUMNS}, w.url, w.secret \
              FROM webhook_deliveries d JOIN events e ON e.id = d.event_id \
              JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1"
         );
@@ -448,45 +532,223 @@ pub(super) async fn finish_delivery(
     worker: &str,
     attempt: &Attempt,
 ) -> Result<(), Error> {
-    let (at, status, error, next, delivered, failed) = match attempt {
-        Attempt::Delivered { at, status } => (*at, Some(*status), None, None, Some(*at), None),
-        Attempt::Failed {
-            at,
-            status,
-            error,
-            retry_at,
-        } => (
-            *at,
-            *status,
-            Some(error.as_str()),
-            *retry_at,
-            None,
-            retry_at.is_none().then_some(*at),
-        ),
-    };
-    let micros = |t: Option<Timestamp>| t.map(|t| t.as_microsecond());
-    let done = sqlx::query(
-        "UPDATE webhook_deliveries SET lease_until = NULL, lease_owner = NULL, \
-         last_attempt_at = $1, last_status = $2, last_error = $3, next_attempt_at = $4, \
-         delivered_at = $5, failed_at = $6 WHERE id = $7 AND lease_owner = $8",
+    finish(
+        store,
+        "webhook_deliveries",
+        "delivery",
+        id.0,
+        worker,
+        attempt,
     )
-    .bind(at.as_microsecond())
-    .bind(status.map(i64::from))
-    .bind(error)
-    .bind(micros(next))
-    .bind(micros(delivered))
-    .bind(micros(failed))
-    .bind(id.0)
-    .bind(worker)
-    .execute(&store.pool)
-    .await?
-    .rows_affected();
-    if done == 0 {
+    .await
+}
+
+pub(super) async fn create_mail_subscription(
+    store: &SqlStore,
+    actor: &Actor,
+    new: &NewMailSubscription,
+) -> Result<MailSubscriptionId, Error> {
+    let events: BTreeSet<EventKind> = new.events.iter().copied().collect();
+    if events.is_empty() {
+        return Err(Error::Invalid(
+            "an e-mail subscription needs at least one event".into(),
+        ));
+    }
+    let mut w = store.write(actor).await?;
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM mail_subscriptions WHERE org_id = $1 AND address = $2",
+    )
+    .bind(new.org.0)
+    .bind(&new.address)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    if taken > 0 {
         return Err(Error::Conflict(format!(
-            "delivery {id} is not leased to {worker}"
+            "{} is subscribed already",
+            new.address
         )));
     }
-    Ok(())
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO mail_subscriptions (org_id, address, min_decision, language, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(new.org.0)
+    .bind(&new.address)
+    .bind(new.min_decision.as_deref())
+    .bind(new.language.as_str())
+    .bind(w.at)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    for e in &events {
+        sqlx::query(
+            "INSERT INTO mail_subscription_events (subscription_id, event) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(e.as_str())
+        .execute(&mut *w.tx)
+        .await?;
+    }
+    w.audit(
+        "mail_subscription.create",
+        &format!("mail_subscription:{id}"),
+        json!({"organization": new.org.0, "address": new.address,
+               "events": events.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+               "min_decision": new.min_decision, "language": new.language.as_str()}),
+    )
+    .await?;
+    w.commit().await?;
+    Ok(MailSubscriptionId(id))
+}
+
+pub(super) async fn mail_subscriptions(
+    store: &SqlStore,
+    org: OrgId,
+) -> Result<Vec<MailSubscription>, Error> {
+    let rows = sqlx::query(
+        "SELECT id, org_id, address, min_decision, language, created_at \
+         FROM mail_subscriptions WHERE org_id = $1 ORDER BY id",
+    )
+    .bind(org.0)
+    .fetch_all(&store.pool)
+    .await?;
+    let subscriptions = sqlx::query(
+        "SELECT s.subscription_id, s.event FROM mail_subscription_events s \
+         JOIN mail_subscriptions m ON m.id = s.subscription_id WHERE m.org_id = $1",
+    )
+    .bind(org.0)
+    .fetch_all(&store.pool)
+    .await?;
+    let mut subs = rows
+        .iter()
+        .map(|r| {
+            Ok(MailSubscription {
+                id: MailSubscriptionId(r.try_get("id")?),
+                org: OrgId(r.try_get("org_id")?),
+                address: r.try_get("address")?,
+                events: Vec::new(),
+                min_decision: r.try_get("min_decision")?,
+                language: r.try_get::<&str, _>("language")?.parse()?,
+                created_at: ts(r.try_get("created_at")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    for r in &subscriptions {
+        let id = MailSubscriptionId(r.try_get("subscription_id")?);
+        let kind: EventKind = r.try_get::<&str, _>("event")?.parse()?;
+        if let Some(m) = subs.iter_mut().find(|m| m.id == id) {
+            m.events.push(kind);
+        }
+    }
+    for m in &mut subs {
+        m.events.sort();
+    }
+    Ok(subs)
+}
+
+pub(super) async fn delete_mail_subscription(
+    store: &SqlStore,
+    actor: &Actor,
+    id: MailSubscriptionId,
+) -> Result<(), Error> {
+    let mut w = store.write(actor).await?;
+    let row = sqlx::query("DELETE FROM mail_subscriptions WHERE id = $1 RETURNING org_id, address")
+        .bind(id.0)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or(Error::NotFound("e-mail subscription"))?;
+    let (org, address): (i64, String) = (row.try_get("org_id")?, row.try_get("address")?);
+    w.audit(
+        "mail_subscription.delete",
+        &format!("mail_subscription:{id}"),
+        json!({"organization": org, "address": address}),
+    )
+    .await?;
+    w.commit().await
+}
+
+fn mail_delivery_from(r: &DbRow) -> Result<MailDelivery, Error> {
+    Ok(MailDelivery {
+        id: MailDeliveryId(r.try_get("delivery_id")?),
+        subscription: MailSubscriptionId(r.try_get("subscription_id")?),
+        event: EventId(r.try_get("event_id")?),
+        kind: r.try_get::<&str, _>("kind")?.parse()?,
+        created_at: ts(r.try_get("created_at")?)?,
+        attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+        next_attempt_at: ts_opt(r.try_get("next_attempt_at")?)?,
+        last_attempt_at: ts_opt(r.try_get("last_attempt_at")?)?,
+        last_status: r
+            .try_get::<Option<i64>, _>("last_status")?
+            .and_then(|s| u16::try_from(s).ok()),
+        last_error: r.try_get("last_error")?,
+        delivered_at: ts_opt(r.try_get("delivered_at")?)?,
+        failed_at: ts_opt(r.try_get("failed_at")?)?,
+    })
+}
+
+pub(super) async fn mail_deliveries(
+    store: &SqlStore,
+    subscription: MailSubscriptionId,
+    limit: u32,
+) -> Result<Vec<MailDelivery>, Error> {
+    let sql = format!(
+        "SELECT {DELIVERY_COLUMNS}, d.subscription_id, e.kind FROM mail_deliveries d \
+         JOIN events e ON e.id = d.event_id WHERE d.subscription_id = $1 \
+         ORDER BY d.id DESC LIMIT $2"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(subscription.0)
+        .bind(i64::from(limit))
+        .fetch_all(&store.pool)
+        .await?;
+    rows.iter().map(mail_delivery_from).collect()
+}
+
+pub(super) async fn claim_mail_delivery(
+    store: &SqlStore,
+    worker: &str,
+    now: Timestamp,
+    lease: SignedDuration,
+) -> Result<Option<MailTask>, Error> {
+    loop {
+        let Some(id) = claim_next(store, "mail_deliveries", worker, now, lease).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS}, d.subscription_id, {EVENT_COLUMNS}, m.address, \
+             m.language FROM mail_deliveries d JOIN events e ON e.id = d.event_id \
+             JOIN mail_subscriptions m ON m.id = d.subscription_id WHERE d.id = $1"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&store.pool)
+            .await?;
+        // None: its subscription was deleted meanwhile, and it with it.
+        if let Some(r) = row {
+            return Ok(Some(MailTask {
+                delivery: mail_delivery_from(&r)?,
+                event: event_from(&r)?,
+                address: r.try_get("address")?,
+                language: r.try_get::<&str, _>("language")?.parse()?,
+            }));
+        }
+    }
+}
+
+pub(super) async fn finish_mail_delivery(
+    store: &SqlStore,
+    id: MailDeliveryId,
+    worker: &str,
+    attempt: &Attempt,
+) -> Result<(), Error> {
+    finish(
+        store,
+        "mail_deliveries",
+        "e-mail delivery",
+        id.0,
+        worker,
+        attempt,
+    )
+    .await
 }
 
 #[cfg(test)]

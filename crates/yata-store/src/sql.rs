@@ -21,15 +21,16 @@ use crate::{
     Session, SessionId, Store, TokenId, Transition, User, UserId,
 };
 use crate::{
-    Attempt, DeadlineEvents, Delivery, DeliveryId, DeliveryTask, Event, EventId, NewWebhook,
-    Webhook, WebhookId,
+    Attempt, DeadlineEvents, Delivery, DeliveryId, DeliveryTask, Event, FanOut, MailDelivery,
+    MailDeliveryId, MailSubscription, MailSubscriptionId, MailTask, NewMailSubscription,
+    NewWebhook, Webhook, WebhookId,
 };
 
 /// Findings brought in line with observations (`reconcile.rs`).
 #[path = "reconcile.rs"]
 mod reconcile;
 
-/// Webhooks, the event outbox and deliveries (`outbox.rs`).
+/// Webhooks, e-mail subscriptions, the event outbox and deliveries (`outbox.rs`).
 #[path = "outbox.rs"]
 mod outbox;
 
@@ -1589,11 +1590,7 @@ impl Store for SqlStore {
         Box::pin(outbox::undispatched_events(self, limit))
     }
 
-    fn dispatch_events<'a>(
-        &'a self,
-        fan_out: &'a [(EventId, Vec<WebhookId>)],
-        at: Timestamp,
-    ) -> Fut<'a, u64> {
+    fn dispatch_events<'a>(&'a self, fan_out: &'a [FanOut], at: Timestamp) -> Fut<'a, u64> {
         Box::pin(outbox::dispatch_events(self, fan_out, at))
     }
 
@@ -1613,6 +1610,52 @@ impl Store for SqlStore {
         attempt: &'a Attempt,
     ) -> Fut<'a, ()> {
         Box::pin(outbox::finish_delivery(self, id, worker, attempt))
+    }
+
+    fn create_mail_subscription<'a>(
+        &'a self,
+        actor: &'a Actor,
+        new: &'a NewMailSubscription,
+    ) -> Fut<'a, MailSubscriptionId> {
+        Box::pin(outbox::create_mail_subscription(self, actor, new))
+    }
+
+    fn mail_subscriptions(&self, org: OrgId) -> Fut<'_, Vec<MailSubscription>> {
+        Box::pin(outbox::mail_subscriptions(self, org))
+    }
+
+    fn delete_mail_subscription<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: MailSubscriptionId,
+    ) -> Fut<'a, ()> {
+        Box::pin(outbox::delete_mail_subscription(self, actor, id))
+    }
+
+    fn mail_deliveries(
+        &self,
+        subscription: MailSubscriptionId,
+        limit: u32,
+    ) -> Fut<'_, Vec<MailDelivery>> {
+        Box::pin(outbox::mail_deliveries(self, subscription, limit))
+    }
+
+    fn claim_mail_delivery<'a>(
+        &'a self,
+        worker: &'a str,
+        now: Timestamp,
+        lease: SignedDuration,
+    ) -> Fut<'a, Option<MailTask>> {
+        Box::pin(outbox::claim_mail_delivery(self, worker, now, lease))
+    }
+
+    fn finish_mail_delivery<'a>(
+        &'a self,
+        id: MailDeliveryId,
+        worker: &'a str,
+        attempt: &'a Attempt,
+    ) -> Fut<'a, ()> {
+        Box::pin(outbox::finish_mail_delivery(self, id, worker, attempt))
     }
 
     fn audit_entries(&self, after: u64, limit: u32) -> Fut<'_, Vec<AuditEntry>> {

@@ -2,10 +2,11 @@
 //! and what comes out (the SQL is in `outbox.rs`).
 //!
 //! An event is written in the transaction of the change that causes it
-//! (and only for an organisation with a webhook subscribed to its kind);
-//! the service then fans it out into one delivery per matching webhook
-//! ([`crate::Store::dispatch_events`]) and sends each delivery, retrying,
-//! from a lease-claimed queue. Which webhook wants which event beyond its
+//! (and only for an organisation with a webhook or an e-mail subscription
+//! subscribed to its kind); the service then fans it out into one delivery
+//! per matching webhook and per matching e-mail subscription
+//! ([`crate::Store::dispatch_events`], see also [`crate::MailSubscription`])
+//! and sends each delivery, retrying, from a lease-claimed queue. Which webhook wants which event beyond its
 //! subscription (its `min_decision`) is the service's rule: the store does
 //! not order decisions.
 
@@ -15,7 +16,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 
 use crate::model::{id_type, text_enum};
-use crate::{AssetId, FindingId, FindingState, OrgId, UnknownValue};
+use crate::{AssetId, FindingId, FindingState, MailSubscriptionId, OrgId, UnknownValue};
 
 text_enum! {
     /// What happened to a finding.
@@ -80,6 +81,15 @@ pub struct Event {
     pub deadline: Option<Timestamp>,
     pub state: FindingState,
     pub occurred_at: Timestamp,
+}
+
+/// Where one event goes: the webhooks and e-mail subscriptions the service
+/// chose for it (either may be empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FanOut {
+    pub event: EventId,
+    pub webhooks: Vec<WebhookId>,
+    pub mail: Vec<MailSubscriptionId>,
 }
 
 /// One event's delivery to one webhook: its log entry.

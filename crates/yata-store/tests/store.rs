@@ -153,6 +153,7 @@ both!(
     webhook_events_are_written_with_their_cause,
     webhook_deliveries_are_leased_once_and_logged,
     periodic_jobs_are_queued_once_per_period,
+    mail_subscriptions_get_events_and_their_own_queue,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -2113,7 +2114,7 @@ async fn webhook_deliveries_are_leased_once_and_logged(db: &TestDb) {
 
     // Fan-out: each event to the webhooks the service chose, once.
     let t0 = Timestamp::from_second(1_800_000_000).unwrap();
-    let fan: Vec<(EventId, Vec<WebhookId>)> = events
+    let fan: Vec<FanOut> = events
         .iter()
         .map(|e| {
             let hooks = if e.vuln_id == "CVE-1" {
@@ -2121,7 +2122,11 @@ async fn webhook_deliveries_are_leased_once_and_logged(db: &TestDb) {
             } else {
                 vec![h]
             };
-            (e.id, hooks)
+            FanOut {
+                event: e.id,
+                webhooks: hooks,
+                mail: Vec::new(),
+            }
         })
         .collect();
     assert_eq!(s.dispatch_events(&fan, t0).await.unwrap(), 4);
@@ -2264,6 +2269,195 @@ async fn webhook_deliveries_are_leased_once_and_logged(db: &TestDb) {
     ));
     assert_eq!(db.audit_len().await, audit + 1);
     assert_eq!(s.webhooks(o).await.unwrap().len(), 1);
+}
+
+/// An organisation with only an e-mail subscription gets events; they fan
+/// out with the webhooks' in one transaction into a queue of their own,
+/// leased once, logged, deleted with the subscription.
+async fn mail_subscriptions_get_events_and_their_own_queue(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    let new = NewMailSubscription {
+        org: o,
+        address: "soc@rail-east.example.jp".into(),
+        events: vec![EventKind::Overdue, EventKind::FindingNew],
+        min_decision: Some("14 days".into()),
+        language: MailLanguage::JaEn,
+    };
+    let m = s.create_mail_subscription(&ADMIN, &new).await.unwrap();
+    assert!(matches!(
+        s.create_mail_subscription(&ADMIN, &new).await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        s.create_mail_subscription(
+            &ADMIN,
+            &NewMailSubscription {
+                events: vec![],
+                address: "other@example.jp".into(),
+                ..new.clone()
+            }
+        )
+        .await,
+        Err(Error::Invalid(_))
+    ));
+    let subs = s.mail_subscriptions(o).await.unwrap();
+    assert_eq!(subs.len(), 1);
+    assert_eq!(
+        (
+            subs[0].id,
+            subs[0].address.as_str(),
+            &subs[0].events[..],
+            subs[0].min_decision.as_deref(),
+            subs[0].language
+        ),
+        (
+            m,
+            "soc@rail-east.example.jp",
+            &[EventKind::FindingNew, EventKind::Overdue][..],
+            Some("14 days"),
+            MailLanguage::JaEn
+        )
+    );
+    let h = s
+        .create_webhook(&ADMIN, &webhook(o, &[EventKind::FindingNew]))
+        .await
+        .unwrap();
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(a, "1"),
+        &[seen("CVE-1", "p"), seen("CVE-2", "p")],
+    )
+    .await
+    .unwrap();
+    let events = s.undispatched_events(1000).await.unwrap();
+    assert_eq!(events.len(), 2, "written once, whoever subscribed");
+    let audit = db.audit_len().await;
+    let t0 = Timestamp::from_second(1_800_000_000).unwrap();
+    let fan: Vec<FanOut> = events
+        .iter()
+        .map(|e| FanOut {
+            event: e.id,
+            webhooks: vec![h],
+            mail: if e.vuln_id == "CVE-1" {
+                vec![m]
+            } else {
+                vec![]
+            },
+        })
+        .collect();
+    assert_eq!(s.dispatch_events(&fan, t0).await.unwrap(), 3);
+    assert_eq!(s.dispatch_events(&fan, t0).await.unwrap(), 0);
+    let lease = SignedDuration::from_secs(60);
+    let task = s
+        .claim_mail_delivery("w1", t0, lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        s.claim_mail_delivery("w2", t0, lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        (
+            task.address.as_str(),
+            task.language,
+            task.event.vuln_id.as_str(),
+            task.delivery.attempts,
+            task.delivery.subscription
+        ),
+        (
+            "soc@rail-east.example.jp",
+            MailLanguage::JaEn,
+            "CVE-1",
+            1,
+            m
+        )
+    );
+    // The webhook queue is separate: both its deliveries are there.
+    let mut hooks = 0;
+    while s.claim_delivery("w1", t0, lease).await.unwrap().is_some() {
+        hooks += 1;
+    }
+    assert_eq!(hooks, 2);
+    let at = t0 + SignedDuration::from_secs(1);
+    let retry_at = t0 + SignedDuration::from_secs(30);
+    assert!(matches!(
+        s.finish_mail_delivery(
+            task.delivery.id,
+            "w2",
+            &Attempt::Delivered { at, status: 250 }
+        )
+        .await,
+        Err(Error::Conflict(_))
+    ));
+    s.finish_mail_delivery(
+        task.delivery.id,
+        "w1",
+        &Attempt::Failed {
+            at,
+            status: Some(451),
+            error: "451 try again later".into(),
+            retry_at: Some(retry_at),
+        },
+    )
+    .await
+    .unwrap();
+    let log = s.mail_deliveries(m, 100).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (
+            log[0].kind,
+            log[0].last_status,
+            log[0].next_attempt_at,
+            log[0].failed_at
+        ),
+        (EventKind::FindingNew, Some(451), Some(retry_at), None)
+    );
+    assert!(
+        s.claim_mail_delivery("w2", at, lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let again = s
+        .claim_mail_delivery("w2", retry_at, lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.delivery.attempts, 2);
+    s.finish_mail_delivery(
+        again.delivery.id,
+        "w2",
+        &Attempt::Delivered {
+            at: retry_at,
+            status: 250,
+        },
+    )
+    .await
+    .unwrap();
+    let log = s.mail_deliveries(m, 100).await.unwrap();
+    assert_eq!(
+        (
+            log[0].delivered_at,
+            log[0].last_status,
+            log[0].next_attempt_at
+        ),
+        (Some(retry_at), Some(250), None)
+    );
+    assert_eq!(db.audit_len().await, audit, "deliveries are not audited");
+
+    // Deleting the subscription deletes its log; audited.
+    s.delete_mail_subscription(&ADMIN, m).await.unwrap();
+    assert!(s.mail_deliveries(m, 100).await.unwrap().is_empty());
+    assert!(matches!(
+        s.delete_mail_subscription(&ADMIN, m).await,
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(db.audit_len().await, audit + 1);
+    assert!(s.mail_subscriptions(o).await.unwrap().is_empty());
 }
 
 async fn reprioritisation_is_recorded(db: &TestDb) {

@@ -13,6 +13,7 @@ use crate::state::AppState;
 pub mod assets;
 pub mod feeds;
 pub mod findings;
+pub mod mail;
 pub mod orgs;
 pub mod session;
 pub mod system;
@@ -349,6 +350,58 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 &[("limit", "At most this many (1 to 1000, default 100).")],
             ),
             get(webhooks::deliveries),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/organizations/{org}/mail-subscriptions",
+                "create_mail_subscription",
+                "Subscribes an e-mail address to the organisation's events (organisation admins; the server must have SMTP configured).",
+                Required,
+                Json("NewMailSubscription"),
+                201,
+                none,
+            ),
+            post(mail::create).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/mail-subscriptions",
+                "list_mail_subscriptions",
+                "The organisation's e-mail subscriptions, and whether e-mail is on.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(mail::list),
+        ),
+        (
+            route(
+                Method::DELETE,
+                "/api/v1/organizations/{org}/mail-subscriptions/{subscription}",
+                "delete_mail_subscription",
+                "Deletes an e-mail subscription and its delivery log.",
+                Required,
+                None,
+                204,
+                none,
+            ),
+            delete(mail::delete),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/organizations/{org}/mail-subscriptions/{subscription}/deliveries",
+                "mail_deliveries",
+                "The subscription's delivery log, newest first: event, attempts, last SMTP reply code or error, next attempt, delivered or given up.",
+                Required,
+                None,
+                200,
+                &[("limit", "At most this many (1 to 1000, default 100).")],
+            ),
+            get(mail::deliveries),
         ),
         (
             route(

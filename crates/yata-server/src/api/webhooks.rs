@@ -40,19 +40,24 @@ fn webhook_json(w: &Webhook) -> Value {
     })
 }
 
+/// A delivery log entry's state, as the API shows it.
+pub(crate) fn delivery_status(
+    delivered_at: Option<jiff::Timestamp>,
+    failed_at: Option<jiff::Timestamp>,
+) -> &'static str {
+    match (delivered_at, failed_at) {
+        (Some(_), _) => "delivered",
+        (None, Some(_)) => "failed",
+        (None, None) => "pending",
+    }
+}
+
 fn delivery_json(d: &Delivery) -> Value {
-    let status = if d.delivered_at.is_some() {
-        "delivered"
-    } else if d.failed_at.is_some() {
-        "failed"
-    } else {
-        "pending"
-    };
     json!({
         "id": d.id.0,
         "event_id": d.event.0,
         "event": d.kind.as_str(),
-        "status": status,
+        "status": delivery_status(d.delivered_at, d.failed_at),
         "attempts": d.attempts,
         "last_status": d.last_status,
         "last_error": d.last_error,
