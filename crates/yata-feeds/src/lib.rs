@@ -27,6 +27,7 @@ pub mod import;
 pub mod jvn;
 pub mod kev;
 pub mod osv;
+pub mod provider;
 pub mod rustsec;
 pub mod source;
 
