@@ -152,6 +152,18 @@ fn walk(
     Ok(())
 }
 
+/// Reads until `buf` is full or the file ends; how many bytes.
+fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
 fn read_file(
     path: &Path,
     name: &str,
@@ -159,15 +171,21 @@ fn read_file(
     visit: &mut dyn FnMut(Document),
 ) -> Result<(), SourceError> {
     let lower = name.to_ascii_lowercase();
-    let file = File::open(path).map_err(|source| io_error(path, source))?;
-    if lower.ends_with(".zip") {
+    let mut file = File::open(path).map_err(|source| io_error(path, source))?;
+    // Archives by name, or by their first bytes when the name says nothing
+    // (a download or an upload kept in a temporary file).
+    let mut magic = [0u8; 4];
+    let n = read_up_to(&mut file, &mut magic).map_err(|source| io_error(path, source))?;
+    file.rewind().map_err(|source| io_error(path, source))?;
+    let magic = &magic[..n];
+    if lower.ends_with(".zip") || magic == b"PK\x03\x04" || magic == b"PK\x05\x06" {
         return read_zip(path, file, limits, visit);
     }
     let size = file
         .metadata()
         .map_err(|source| io_error(path, source))?
         .len();
-    if lower.ends_with(".gz") {
+    if lower.ends_with(".gz") || magic.starts_with(&[0x1f, 0x8b]) {
         let bytes = gunzip(name, file, size, limits)?;
         let inner = name.strip_suffix(".gz").unwrap_or(name);
         visit(Document {

@@ -125,3 +125,31 @@ fn gzip_bombs_are_refused() {
         b"cve,epss,percentile\n"
     );
 }
+
+#[test]
+fn archives_are_known_by_their_first_bytes_whatever_their_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = |bytes: &[u8]| {
+        let path = dir.path().join("download-3f9a");
+        std::fs::write(&path, bytes).unwrap();
+        let mut names = Vec::new();
+        source::read(&path, &Limits::default(), &mut |d| names.push(d.name)).unwrap();
+        names
+    };
+    let zip = zip_of(&[("a.json", b"{}"), ("b/c.json", b"{}")]);
+    let read = names(&zip);
+    assert_eq!(read.len(), 2, "{read:?}");
+    assert!(read[0].ends_with("!a.json") && read[1].ends_with("!b/c.json"), "{read:?}");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"cve,epss,percentile\n").unwrap();
+    let gz = gz.finish().unwrap();
+    let path = dir.path().join("download-3f9a");
+    std::fs::write(&path, &gz).unwrap();
+    let mut docs = Vec::new();
+    source::read(&path, &Limits::default(), &mut |d| docs.push(d.bytes)).unwrap();
+    assert_eq!(docs, [b"cve,epss,percentile\n".to_vec()]);
+    // Anything else is one document as it is.
+    assert_eq!(names(b"{\"id\": 1}").len(), 1);
+    assert_eq!(names(b"P").len(), 1);
+    assert_eq!(names(b"").len(), 1);
+}
