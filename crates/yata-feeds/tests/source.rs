@@ -139,7 +139,10 @@ fn archives_are_known_by_their_first_bytes_whatever_their_name() {
     let zip = zip_of(&[("a.json", b"{}"), ("b/c.json", b"{}")]);
     let read = names(&zip);
     assert_eq!(read.len(), 2, "{read:?}");
-    assert!(read[0].ends_with("!a.json") && read[1].ends_with("!b/c.json"), "{read:?}");
+    assert!(
+        read[0].ends_with("!a.json") && read[1].ends_with("!b/c.json"),
+        "{read:?}"
+    );
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(b"cve,epss,percentile\n").unwrap();
     let gz = gz.finish().unwrap();

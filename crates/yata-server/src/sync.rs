@@ -34,7 +34,7 @@ use sha2::{Digest, Sha256};
 use yata_feeds::import::{ImportConfig, import};
 use yata_store::{Actor, FeedSyncResult, SyncOutcome};
 
-use crate::api::feeds::{merge_records, store_merged};
+use crate::api::feeds::{merge_records, store_merged_if};
 use crate::config::{FeedSource, Location};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -141,6 +141,9 @@ async fn sync(
             .await?;
             drop(file);
             match fetched {
+                Fetched::NotModified if conditional.is_none() => Err(format!(
+                    "{url}: 304 Not Modified to an unconditional request"
+                )),
                 Fetched::NotModified => Ok(Synced::Unchanged {
                     why: "not modified (HTTP 304)".into(),
                     validators: Validators {
@@ -167,12 +170,9 @@ async fn sync(
                             validators,
                         });
                     }
-                    let summary = import_into(state, temp.path().to_owned(), source).await?;
+                    let imported = import_into(state, temp.path().to_owned(), source).await?;
                     drop(temp);
-                    Ok(Synced::Imported {
-                        summary: format!("{bytes} bytes fetched; {summary}"),
-                        validators,
-                    })
+                    Ok(imported.synced(&format!("{bytes} bytes fetched; "), validators))
                 }
             }
         }
@@ -182,10 +182,16 @@ async fn sync(
                     "{url}: offline = true: never contacting the outside"
                 ));
             }
+            // Documents updated after the newest of the last import, less
+            // a day: one published later with an earlier or equal time (a
+            // batch, a clock behind) is still fetched, and what is fetched
+            // again merges as unchanged.
+            let started = Timestamp::now();
             let since = prior
                 .filter(|p| p.fingerprint.is_some())
                 .and_then(|p| p.last_modified.as_deref())
-                .and_then(|m| m.parse::<Timestamp>().ok());
+                .and_then(|m| m.parse::<Timestamp>().ok())
+                .map(|t| t - CSAF_OVERLAP);
             let kept = Validators {
                 etag: None,
                 last_modified: prior.and_then(|p| p.last_modified.clone()),
@@ -202,16 +208,18 @@ async fn sync(
                     validators: kept,
                 });
             };
-            let newest = crawl.newest.to_string();
-            let summary = import_into(state, crawl.dir.path().to_owned(), source).await?;
-            Ok(Synced::Imported {
-                summary: format!("{} CSAF documents fetched; {summary}", crawl.documents),
-                validators: Validators {
+            // Never past this crawl's start: a document dated in the future
+            // must not hide the ones published until then.
+            let newest = crawl.newest.min(started).to_string();
+            let imported = import_into(state, crawl.dir.path().to_owned(), source).await?;
+            Ok(imported.synced(
+                &format!("{} CSAF documents fetched; ", crawl.documents),
+                Validators {
                     etag: None,
                     fingerprint: Some(format!("newest {newest}")),
                     last_modified: Some(newest),
                 },
-            })
+            ))
         }
         Location::Path(path) => {
             let at = path.clone();
@@ -226,58 +234,107 @@ async fn sync(
                     validators,
                 });
             }
-            let summary = import_into(state, path.clone(), source).await?;
-            Ok(Synced::Imported {
-                summary,
-                validators,
-            })
+            let imported = import_into(state, path.clone(), source).await?;
+            Ok(imported.synced("", validators))
         }
     }
 }
 
-/// Reads the source at `path` and merges it as an upload would; the
-/// summary line, or why nothing was imported.
+/// Times a sync that lost the race to store a snapshot with another
+/// replica's import reads its source again on the new latest one.
+const STORE_ATTEMPTS: usize = 3;
+
+/// What reading and merging a source gave.
+enum Imported {
+    /// Stored as the new snapshot; the summary line.
+    Stored(String),
+    /// Its records were all in the latest snapshot already.
+    Nothing(String),
+}
+
+impl Imported {
+    /// The sync's outcome, its message starting with `prefix`; the content
+    /// read is remembered (`validators`) either way.
+    fn synced(self, prefix: &str, validators: Validators) -> Synced {
+        match self {
+            Imported::Stored(line) => Synced::Imported {
+                summary: format!("{prefix}{line}"),
+                validators,
+            },
+            Imported::Nothing(why) => Synced::Unchanged {
+                why: format!("{prefix}{why}"),
+                validators,
+            },
+        }
+    }
+}
+
+/// How far before the newest `updated` time of its last import a CSAF
+/// provider is crawled again.
+const CSAF_OVERLAP: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// Reads the source at `path` and merges it as an upload would, unless it
+/// adds and updates nothing; why nothing was imported otherwise.
 async fn import_into(
     state: &AppState,
     path: PathBuf,
     source: &FeedSource,
-) -> Result<String, String> {
+) -> Result<Imported, String> {
     let format = match source.location {
         Location::CsafProvider(_) => Some(yata_feeds::Format::Csaf),
         _ => source.format,
     };
-    let config = ImportConfig {
-        format,
-        ..ImportConfig::default()
-    };
-    let shown = path.clone();
-    let result = blocking(move || {
-        import(&path, &config, &|_| {}).map_err(|e| format!("{}: {e}", shown.display()))
-    })
-    .await?;
-    let (_, summary) = store_merged(
-        state,
-        &Actor::System,
-        move |base| merge_records("sync", result, base),
-        false,
-    )
-    .await
-    .map_err(|e| match e {
-        AppError::Unprocessable { message, errors } => {
-            let mut m = message;
-            for e in errors.iter().take(SHOWN_PROBLEMS) {
-                m.push_str("; ");
-                m.push_str(e);
+    for attempt in 1..=STORE_ATTEMPTS {
+        let config = ImportConfig {
+            format,
+            ..ImportConfig::default()
+        };
+        let (read, shown) = (path.clone(), path.clone());
+        let result = blocking(move || {
+            import(&read, &config, &|_| {}).map_err(|e| format!("{}: {e}", shown.display()))
+        })
+        .await?;
+        let stored = store_merged_if(
+            state,
+            &Actor::System,
+            move |base| merge_records("sync", result, base),
+            false,
+            true,
+        )
+        .await;
+        let line = |summary: &Value| {
+            let l = &summary["sources"][0];
+            format!(
+                "{} documents: {} added, {} updated, {} unchanged",
+                l["documents"], l["added"], l["updated"], l["unchanged"]
+            )
+        };
+        match stored {
+            Ok(Some((_, summary))) => return Ok(Imported::Stored(line(&summary))),
+            Ok(None) => {
+                return Ok(Imported::Nothing(
+                    "every record read is already in the latest snapshot".into(),
+                ));
             }
-            m
+            // Another replica stored a snapshot meanwhile: merge again on it.
+            Err(AppError::Conflict(m)) if attempt < STORE_ATTEMPTS => {
+                tracing::info!(source = source.name, %m, "feed sync: merging again");
+            }
+            Err(AppError::Unprocessable { message, errors }) => {
+                let mut m = message;
+                for e in errors.iter().take(SHOWN_PROBLEMS) {
+                    m.push_str("; ");
+                    m.push_str(e);
+                }
+                return Err(m);
+            }
+            Err(e) => {
+                tracing::error!(source = source.name, error = ?e, "feed sync: import failed");
+                return Err(e.to_string());
+            }
         }
-        other => other.to_string(),
-    })?;
-    let line = &summary["sources"][0];
-    Ok(format!(
-        "{} documents: {} added, {} updated, {} unchanged",
-        line["documents"], line["added"], line["updated"], line["unchanged"]
-    ))
+    }
+    Err("another replica kept storing snapshots; the next period tries again".into())
 }
 
 async fn blocking<T: Send + 'static>(

@@ -369,11 +369,21 @@ async fn an_http_source_is_fetched_conditionally(backend: Backend) {
     assert_eq!(s["outcome"], "failed", "{s}");
     assert!(s["message"].as_str().unwrap().contains("HTTP 503"), "{s}");
     *mode.lock().unwrap() = Mode::Conditional;
-    assert_eq!(sync("kev").await["outcome"], "unchanged");
-    // Redirects are followed (a first fetch: no validators sent).
+    let s = sync("kev").await;
+    assert_eq!(s["message"], "not modified (HTTP 304)", "{s}");
+    // Redirects are followed (a first fetch: no validators sent); the
+    // catalogue it leads to is the one already merged: nothing stored.
     *mode.lock().unwrap() = Mode::Redirect;
     let s = sync("moved").await;
-    assert_eq!(s["outcome"], "imported", "{s}");
+    assert_eq!(s["outcome"], "unchanged", "{s}");
+    assert!(
+        s["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("bytes fetched; every record read is already in the latest snapshot"),
+        "{s}"
+    );
+    assert_eq!(app.state.knowledge().digest, digest);
     let requests = served.lock().unwrap().clone();
     assert_eq!(
         requests[requests.len() - 2..],
@@ -457,13 +467,15 @@ async fn a_csaf_provider_is_crawled_for_updated_documents(backend: Backend) {
         return;
     };
     let site = Arc::new(Mutex::new(Provider::default()));
-    for name in ["rhsa-2021_5186.json", "bsi-2022-0001.json"] {
+    for (name, updated) in [
+        ("rhsa-2021_5186.json", "2026-10-01T00:00:00Z"),
+        ("bsi-2022-0001.json", "2026-11-01T00:00:00Z"),
+    ] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
-        site.lock().unwrap().documents.push((
-            name.to_owned(),
-            bytes,
-            "2026-11-01T00:00:00Z".to_owned(),
-        ));
+        site.lock()
+            .unwrap()
+            .documents
+            .push((name.to_owned(), bytes, updated.to_owned()));
     }
     let s = site.clone();
     let (base, seen) = http_server(move |path, _| s.lock().unwrap().answer(path)).await;
@@ -522,23 +534,36 @@ async fn a_csaf_provider_is_crawled_for_updated_documents(backend: Backend) {
     for id in ["CVE-2021-4104", "CVE-2021-4125", "CVE-2022-27193"] {
         assert!(knows(id), "{id}");
     }
-    // Nothing updated: the documents are not fetched again.
+    // Nothing updated: only the documents within a day of the newest are
+    // fetched again, and nothing new is stored.
+    let digest = app.state.knowledge().digest.clone();
     let (s, fetched) = sync().await;
     assert_eq!(s["outcome"], "unchanged", "{s}");
     assert!(
         s["message"]
             .as_str()
             .unwrap()
-            .starts_with("no document updated since 2026-11-01"),
+            .ends_with("every record read is already in the latest snapshot"),
         "{s}"
     );
-    assert!(fetched.is_empty(), "{fetched:?}");
-    // One document updated: only it is fetched.
-    site.lock().unwrap().documents[1].2 = "2026-11-20T00:00:00Z".into();
+    assert_eq!(fetched, ["/docs/bsi-2022-0001.json"]);
+    assert_eq!(app.state.knowledge().digest, digest);
+    // A revision of one document: fetched and imported.
+    {
+        let mut site = site.lock().unwrap();
+        let doc = &mut site.documents[1];
+        doc.2 = "2026-11-20T00:00:00Z".into();
+        let text = String::from_utf8(doc.1.clone()).unwrap();
+        let revised = text.replacen("This leads to", "This then leads to", 1);
+        assert_ne!(text, revised);
+        doc.1 = revised.into_bytes();
+    }
     let (s, fetched) = sync().await;
     assert_eq!(s["outcome"], "imported", "{s}");
+    assert!(s["message"].as_str().unwrap().contains("1 updated"), "{s}");
     assert_eq!(fetched, ["/docs/bsi-2022-0001.json"]);
-    // A document that does not match its hash refuses the sync.
+    // A document that does not match its hash refuses the sync, and the
+    // hash file's content is not repeated.
     let digest = app.state.knowledge().digest.clone();
     {
         let mut site = site.lock().unwrap();
@@ -549,19 +574,18 @@ async fn a_csaf_provider_is_crawled_for_updated_documents(backend: Backend) {
     }
     let (s, _) = sync().await;
     assert_eq!(s["outcome"], "failed", "{s}");
-    assert!(
-        s["message"]
-            .as_str()
-            .unwrap()
-            .contains("does not match its hash"),
-        "{s}"
-    );
+    let message = s["message"].as_str().unwrap();
+    assert!(message.contains("does not match its hash"), "{s}");
+    assert!(!message.contains("expected"), "{s}");
     assert_eq!(app.state.knowledge().digest, digest);
-    // Once it matches again, the update is fetched (the failure moved nothing on).
+    // Once it matches again it is fetched (the failure moved nothing on).
     site.lock().unwrap().tampered = None;
     let (s, fetched) = sync().await;
-    assert_eq!(s["outcome"], "imported", "{s}");
-    assert_eq!(fetched, ["/docs/rhsa-2021_5186.json"]);
+    assert_eq!(s["outcome"], "unchanged", "the same records as before: {s}");
+    assert!(
+        fetched.contains(&"/docs/rhsa-2021_5186.json".to_owned()),
+        "{fetched:?}"
+    );
     app.finish().await;
 }
 

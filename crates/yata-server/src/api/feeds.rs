@@ -81,12 +81,36 @@ pub(crate) async fn store_merged<F>(
 where
     F: FnOnce(Option<Vec<u8>>) -> Result<(AdvisoryDb, Value), AppError> + Send + 'static,
 {
+    store_merged_if(state, actor, build, wait, false)
+        .await
+        .map(|stored| stored.unwrap_or_else(|| unreachable!("stored whatever it changes")))
+}
+
+/// As [`store_merged`]; with `only_if_changed`, a merge that added and
+/// updated nothing (the base's records again) stores nothing and answers
+/// `None`.
+pub(crate) async fn store_merged_if<F>(
+    state: &AppState,
+    actor: &yata_store::Actor,
+    build: F,
+    wait: bool,
+    only_if_changed: bool,
+) -> Result<Option<(StatusCode, Value)>, AppError>
+where
+    F: FnOnce(Option<Vec<u8>>) -> Result<(AdvisoryDb, Value), AppError> + Send + 'static,
+{
     let _guard = state.evaluation_lock().lock().await;
     let base = state.store().latest_feed_snapshot().await?;
     let base_id = base.as_ref().map(|(meta, _)| meta.id);
     let (db, sources) = tokio::task::spawn_blocking(move || build(base.map(|b| b.1)))
         .await
         .map_err(AppError::internal)??;
+    let unchanged = sources
+        .as_array()
+        .is_some_and(|lines| lines.iter().all(|l| l["added"] == 0 && l["updated"] == 0));
+    if only_if_changed && base_id.is_some() && unchanged {
+        return Ok(None);
+    }
     let created = Timestamp::now();
     let old = state.knowledge();
     let (bytes, db, scope) = tokio::task::spawn_blocking(move || {
@@ -136,10 +160,10 @@ where
     if wait {
         let (assets, update) = reevaluate(state, &scope).await?;
         response["reevaluated"] = json!({ "assets": assets, "findings": update_json(&update) });
-        Ok((StatusCode::OK, response))
+        Ok(Some((StatusCode::OK, response)))
     } else {
         response["reevaluation"] = json!("queued");
-        Ok((StatusCode::ACCEPTED, response))
+        Ok(Some((StatusCode::ACCEPTED, response)))
     }
 }
 

@@ -6,8 +6,10 @@
 //! it as CSAF.
 //!
 //! A ROLIE entry's `hash` link (`.sha256` / `.sha512`) is checked: a
-//! document that does not match refuses the whole sync. OpenPGP signatures
-//! (`.asc`) are not verified.
+//! document that does not match refuses the whole sync. Everything an https
+//! provider names must be https. OpenPGP signatures (`.asc`) are not
+//! verified, and document URLs may name any host the provider chooses (the
+//! NCO configures which providers to trust).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -122,7 +124,8 @@ pub(super) async fn crawl(
         if let Some(hash) = &item.hash {
             check_hash(url, &body, hash, timeout).await?;
         }
-        std::fs::write(dir.path().join(format!("{i:06}.json")), &body)
+        tokio::fs::write(dir.path().join(format!("{i:06}.json")), &body)
+            .await
             .map_err(|e| format!("temporary directory: {e}"))?;
     }
     Ok(Some(Crawl {
@@ -155,7 +158,7 @@ async fn check_hash(
         .to_ascii_lowercase();
     if expected != actual {
         return Err(format!(
-            "{url}: does not match its hash {hash_url} (expected {expected}, got {actual}); nothing was imported"
+            "{url}: does not match its hash {hash_url} (SHA of the document: {actual}); nothing was imported"
         ));
     }
     Ok(())
@@ -169,13 +172,19 @@ async fn get_bytes(url: &str, max: u64, timeout: Duration) -> Result<Vec<u8>, St
     }
 }
 
-/// `reference` as an absolute URL, relative ones against `base`.
+/// `reference` as an absolute URL, relative ones against `base`. What an
+/// https document names must be https too: a feed, a document or a hash
+/// must not come in clear when the provider does not.
 fn absolute(base: &str, reference: &str) -> Result<String, String> {
-    if reference.contains("://") {
-        return Ok(reference.to_owned());
+    let url = if reference.contains("://") {
+        reference.to_owned()
+    } else {
+        client::resolve(&client::target(base)?, reference)
+    };
+    if base.starts_with("https://") && !url.starts_with("https://") {
+        return Err(format!("{base}: names {url}, which is not https"));
     }
-    let t = client::target(base)?;
-    Ok(client::resolve(&t, reference))
+    Ok(url)
 }
 
 fn hex(bytes: &[u8]) -> String {
