@@ -3,8 +3,9 @@
 //!
 //! ```toml
 //! [feeds]
-//! # Never contact the outside (isolated networks): a source with a URL is
-//! # refused at start-up; feeds arrive as local files or signed bundles.
+//! # Feeds never contact the outside (isolated networks): a source with a
+//! # URL is refused at start-up; feeds arrive as local files or signed
+//! # bundles. (Webhooks and [smtp] go where their settings say.)
 //! offline = false
 //! max_download_mib = 4096
 //!

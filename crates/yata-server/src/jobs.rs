@@ -64,16 +64,61 @@ pub async fn schedule(state: &AppState) -> Result<usize, AppError> {
     Ok(jobs.len())
 }
 
+/// A job that failed this many times is given up: finished, its error
+/// logged (a failing job is retried when its lease runs out).
+const MAX_ATTEMPTS: u32 = 5;
+
 /// Runs one due job, if any: what the background worker calls. Whether
-/// there was one.
+/// there was one. While it runs, its lease is renewed (every third of the
+/// lease), so a long feed sync is not taken over by another replica; a
+/// replica that dies stops renewing, and its job is taken over when the
+/// lease runs out.
 pub async fn run_one(state: &AppState, worker: &str) -> Result<bool, AppError> {
+    let lease = state.config().job_lease;
     let Some(job) = state
         .store()
-        .claim_job(worker, Timestamp::now(), state.config().job_lease)
+        .claim_job(worker, Timestamp::now(), lease)
         .await?
     else {
         return Ok(false);
     };
+    let renewal = {
+        let (state, worker, id) = (state.clone(), worker.to_owned(), job.id);
+        let every = Duration::try_from(lease / 3).unwrap_or(Duration::from_secs(60));
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                if let Err(e) = state
+                    .store()
+                    .renew_job(id, &worker, Timestamp::now() + lease)
+                    .await
+                {
+                    tracing::warn!(job = id.0, error = %e, "job lease not renewed");
+                    return;
+                }
+            }
+        })
+    };
+    let result = execute(state, &job).await;
+    renewal.abort();
+    match result {
+        Ok(()) => {}
+        Err(e) if job.attempts >= MAX_ATTEMPTS => {
+            tracing::error!(
+                job = job.id.0,
+                kind = job.kind,
+                attempts = job.attempts,
+                error = %e,
+                "job failed too often; given up"
+            );
+        }
+        Err(e) => return Err(e),
+    }
+    state.store().finish_job(job.id, worker).await?;
+    Ok(true)
+}
+
+async fn execute(state: &AppState, job: &yata_store::Job) -> Result<(), AppError> {
     match job.kind.as_str() {
         REEVALUATE_JOB => {
             let _guard = state.evaluation_lock().lock().await;
@@ -101,6 +146,5 @@ pub async fn run_one(state: &AppState, worker: &str) -> Result<bool, AppError> {
             "unknown job kind; finishing it"
         ),
     }
-    state.store().finish_job(job.id, worker).await?;
-    Ok(true)
+    Ok(())
 }

@@ -204,24 +204,32 @@ async fn bootstrap_link(
     Ok(Some(format!("{scheme}://{local}/bootstrap/{secret}")))
 }
 
+/// Jobs one replica runs at once: a long feed sync does not hold up
+/// re-evaluations, expiries and the deadline scan.
+const JOB_SLOTS: usize = 2;
+
 /// The background worker: queues the periodic jobs that are due (every
-/// 15 s) and runs due jobs (see [`jobs`]).
+/// 15 s), and runs due jobs in [`JOB_SLOTS`] loops (see [`jobs`]).
 async fn work(state: AppState) {
     let worker = worker_name();
-    let mut scheduled: Option<std::time::Instant> = None;
-    loop {
-        if scheduled.is_none_or(|t| t.elapsed() >= jobs::SCHEDULE_EVERY) {
-            scheduled = Some(std::time::Instant::now());
-            if let Err(e) = jobs::schedule(&state).await {
-                tracing::error!(error = %e, "scheduling periodic jobs failed");
+    for slot in 1..=JOB_SLOTS {
+        let (state, name) = (state.clone(), format!("{worker}#{slot}"));
+        tokio::spawn(async move {
+            loop {
+                match jobs::run_one(&state, &name).await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(e) => tracing::error!(error = %e, "job failed"),
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
             }
+        });
+    }
+    loop {
+        if let Err(e) = jobs::schedule(&state).await {
+            tracing::error!(error = %e, "scheduling periodic jobs failed");
         }
-        match jobs::run_one(&state, &worker).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, "job failed"),
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        tokio::time::sleep(jobs::SCHEDULE_EVERY).await;
     }
 }
 

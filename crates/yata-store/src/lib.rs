@@ -37,7 +37,10 @@
 //!   is that writers are serialised on PostgreSQL too; measured batching
 //!   comes before any cleverer scheme. The exceptions are queue
 //!   bookkeeping, not platform data, so not audited: job leases
-//!   ([`Store::claim_job`], [`Store::finish_job`]; enqueueing is audited)
+//!   ([`Store::claim_job`], [`Store::renew_job`], [`Store::finish_job`];
+//!   enqueueing a job is audited, except periodic jobs queued by their
+//!   schedule, [`Store::schedule_jobs`]), feed sources' sync state
+//!   ([`Store::record_feed_sync`])
 //!   and webhook and e-mail deliveries (fan-out, leases and attempts:
 //!   [`Store::dispatch_events`], [`Store::claim_delivery`],
 //!   [`Store::finish_delivery`], [`Store::claim_mail_delivery`],
@@ -354,6 +357,9 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Fut<'a, Option<Job>>;
     /// Marks a leased job done; `Conflict` if `worker` no longer holds it.
     fn finish_job<'a>(&'a self, id: JobId, worker: &'a str) -> Fut<'a, ()>;
+    /// Extends `worker`'s lease of a running job to `until`; `Conflict` if
+    /// it no longer holds it (the lease ran out and another took it).
+    fn renew_job<'a>(&'a self, id: JobId, worker: &'a str, until: Timestamp) -> Fut<'a, ()>;
 
     // Periodic jobs and scheduled feed sources (see `schedule.rs`).
 

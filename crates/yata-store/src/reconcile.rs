@@ -49,9 +49,27 @@ struct Existing {
     epss: Option<f64>,
 }
 
-/// An EPSS score rising by at least this much (ten percentage points) is a
-/// jump: the finding moves up the work list, and the move is recorded.
-const EPSS_JUMP: f64 = 0.1;
+/// An EPSS score rising by at least this many basis points (ten percentage
+/// points) above the one the finding was last prioritised with is a jump:
+/// the finding moves up the work list, and the move is recorded.
+const EPSS_JUMP_BP: i64 = 1000;
+
+/// Whether `new` is a jump from `old` (a first score is not).
+fn epss_jump(old: Option<f64>, new: Option<f64>) -> bool {
+    let bp = |score: f64| (score * 10_000.0).round() as i64;
+    matches!((old, new), (Some(o), Some(n)) if bp(n) - bp(o) >= EPSS_JUMP_BP)
+}
+
+/// The EPSS score a finding keeps: the one it was last prioritised with,
+/// replaced by a first score or a jump (so a slow climb is a jump once it
+/// adds up), kept when the feed has none.
+fn epss_kept(old: Option<f64>, new: Option<f64>) -> Option<f64> {
+    if old.is_none() || epss_jump(old, new) {
+        new.or(old)
+    } else {
+        old
+    }
+}
 
 /// Makes the asset's findings match `observations` (the first of
 /// duplicates counts): new ones open, fixed ones observed again reopen,
@@ -136,7 +154,7 @@ pub(super) async fn reconcile(
     // its history.
     for (e, o) in again.iter().filter(|(e, _)| e.state != FindingState::Fixed) {
         let entered_kev = o.kev && !e.kev;
-        let epss_jump = o.epss.unwrap_or(0.0) - e.epss.unwrap_or(0.0) >= EPSS_JUMP;
+        let epss_jump = epss_jump(e.epss, o.epss);
         if e.decision == o.decision && !entered_kev && !epss_jump {
             continue;
         }
@@ -275,7 +293,7 @@ async fn refresh(w: &mut Write, again: &[(&Existing, &Observation)]) -> Result<(
                 .bind(o.explanation.as_str())
                 .bind(e.state == FindingState::Fixed)
                 .bind(o.kev)
-                .bind(o.epss);
+                .bind(epss_kept(e.epss, o.epss));
         }
         q.execute(&mut *w.tx).await?;
     }

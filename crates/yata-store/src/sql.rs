@@ -1517,6 +1517,27 @@ impl Store for SqlStore {
         })
     }
 
+    fn renew_job<'a>(&'a self, id: JobId, worker: &'a str, until: Timestamp) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let renewed = sqlx::query(
+                "UPDATE jobs SET lease_until = $1 \
+                 WHERE id = $2 AND lease_owner = $3 AND done_at IS NULL",
+            )
+            .bind(until.as_microsecond())
+            .bind(id.0)
+            .bind(worker)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if renewed == 0 {
+                return Err(Error::Conflict(format!(
+                    "job {id} is not leased to {worker}"
+                )));
+            }
+            Ok(())
+        })
+    }
+
     fn finish_job<'a>(&'a self, id: JobId, worker: &'a str) -> Fut<'a, ()> {
         Box::pin(async move {
             let done = sqlx::query(

@@ -742,6 +742,19 @@ async fn jobs_are_leased_once(db: &TestDb) {
         s.finish_job(j2.id, "w2").await,
         Err(Error::Conflict(_))
     ));
+    // A long job keeps its lease by renewing it; the one it was taken
+    // from cannot.
+    s.renew_job(j2.id, "w3", t0 + lease * 3).await.unwrap();
+    assert!(
+        s.claim_job("w4", t0 + lease * 2, lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        s.renew_job(j2.id, "w2", t0 + lease * 9).await,
+        Err(Error::Conflict(_))
+    ));
     assert_eq!(
         db.audit_len().await,
         3,
@@ -970,7 +983,7 @@ fn numbered(i: u32, round: u32) -> Observation {
         deadline: (!i.is_multiple_of(4))
             .then(|| Timestamp::from_second(1_900_000_000 + i64::from(i * 10 + round)).unwrap()),
         kev: (i + round).is_multiple_of(5),
-        epss: Some(f64::from(i % 10) / 10.0),
+        epss: (!i.is_multiple_of(6)).then(|| f64::from(i % 10) / 10.0),
         explanation: format!("{{\"i\":{i},\"round\":{round}}}"),
     }
 }
@@ -2493,34 +2506,39 @@ async fn reprioritisation_is_recorded(db: &TestDb) {
     );
     assert_eq!(h[0].actor, "system");
     assert_eq!(finding_by(db, o, "CVE-9").await.state, FindingState::Open);
-    // EPSS: a small move is not a jump; ten points up is, decision or not.
+    // EPSS: a first score is no jump; ten points up from the score it was
+    // last prioritised with is, decision or not, even in small steps.
     let scored = |epss: f64| Observation {
         decision: Some("immediate".into()),
         kev: true,
         epss: Some(epss),
         ..seen("CVE-9", "pkg:npm/x@1")
     };
-    s.refresh_findings(&Actor::System, a, &[scored(0.05)])
-        .await
-        .unwrap();
-    s.refresh_findings(&Actor::System, a, &[scored(0.12)])
-        .await
-        .unwrap();
+    for step in [0.05, 0.12, 0.14] {
+        s.refresh_findings(&Actor::System, a, &[scored(step)])
+            .await
+            .unwrap();
+    }
     assert_eq!(s.finding_history(f.id).await.unwrap().len(), 1);
-    s.refresh_findings(&Actor::System, a, &[scored(0.71)])
+    s.refresh_findings(&Actor::System, a, &[scored(0.15)])
         .await
         .unwrap();
     let h = s.finding_history(f.id).await.unwrap();
     assert_eq!(h.len(), 2);
     assert_eq!(
         h[1].note,
-        "re-prioritised: immediate → immediate (EPSS 0.120 → 0.710)"
+        "re-prioritised: immediate → immediate (EPSS 0.050 → 0.150)"
     );
+    // Exactly ten points up is a jump (no floating-point shortfall).
+    s.refresh_findings(&Actor::System, a, &[scored(0.25)])
+        .await
+        .unwrap();
+    assert_eq!(s.finding_history(f.id).await.unwrap().len(), 3);
     // Falling is not a jump.
     s.refresh_findings(&Actor::System, a, &[scored(0.2)])
         .await
         .unwrap();
-    assert_eq!(s.finding_history(f.id).await.unwrap().len(), 2);
+    assert_eq!(s.finding_history(f.id).await.unwrap().len(), 3);
 }
 
 async fn periodic_jobs_are_queued_once_per_period(db: &TestDb) {
@@ -2554,7 +2572,13 @@ async fn periodic_jobs_are_queued_once_per_period(db: &TestDb) {
     // Not due again before its period; then only the one whose period passed.
     let later = t0 + SignedDuration::from_mins(59);
     assert!(s.schedule_jobs(&sources, later).await.unwrap().is_empty());
-    assert_eq!(s.schedule_jobs(&sources, t0 + hour).await.unwrap().len(), 1);
+    // Due again: still queued once by concurrent schedulers.
+    let (a, b, c) = tokio::join!(
+        s.schedule_jobs(&sources, t0 + hour),
+        s.schedule_jobs(&sources, t0 + hour),
+        s.schedule_jobs(&sources, t0 + hour),
+    );
+    assert_eq!(a.unwrap().len() + b.unwrap().len() + c.unwrap().len(), 1);
     // A success keeps validators and fingerprint; a failure keeps them too.
     s.record_feed_sync(&FeedSyncResult {
         name: "kev".into(),

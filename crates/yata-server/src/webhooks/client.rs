@@ -1,7 +1,9 @@
-//! The outgoing HTTP requests the server makes: webhook deliveries and
-//! feed downloads ([`get`]). One connection per request (HTTP/1.1 by hyper's connection API: no
-//! pool, no redirects followed, no proxy), TLS by the server's rustls
-//! (ring) with the system's trust anchors, everything under one timeout.
+//! The outgoing HTTP requests the server makes: webhook deliveries
+//! ([`post`]: redirects not followed) and feed downloads ([`get`]:
+//! redirects followed, at most five, never from https to http). One
+//! connection per request (HTTP/1.1 by hyper's connection API: no pool, no
+//! proxy), TLS by the server's rustls (ring) with the system's trust
+//! anchors, everything under one timeout.
 //!
 //! Not hyper-util's pooled client: it would add its own connector and
 //! socket crates for keep-alive that deliveries, minutes apart and to many
