@@ -133,7 +133,9 @@ pub(crate) async fn get<W: tokio::io::AsyncWrite + Unpin>(
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let location = text(header::LOCATION)
                     .ok_or_else(|| format!("{url}: {status} without a Location"))?;
-                url = resolve(&t, &location);
+                // A fragment is the client's business: never sent.
+                let location = location.split('#').next().unwrap_or_default();
+                url = resolve(&t, location);
                 continue;
             }
             if status == StatusCode::NOT_MODIFIED {
@@ -180,8 +182,43 @@ pub(crate) fn resolve(base: &Target, location: &str) -> String {
             let dir = base.path.split('?').next().unwrap_or("/");
             format!("{}{location}", &dir[..=dir.rfind('/').unwrap_or(0)])
         };
-        format!("{scheme}://{}{path}", base.authority)
+        format!(
+            "{scheme}://{}{}",
+            base.authority,
+            without_dot_segments(&path)
+        )
     }
+}
+
+/// An absolute path (and query) with its `.` and `..` segments removed
+/// (RFC 3986 §5.2.4); `..` never climbs above the root.
+fn without_dot_segments(path: &str) -> String {
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *segment {
+            "." | ".." => {
+                if *segment == ".." {
+                    out.pop();
+                }
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let mut result = format!("/{}", out.join("/"));
+    if let Some(q) = query {
+        result.push('?');
+        result.push_str(q);
+    }
+    result
 }
 
 async fn save<W: tokio::io::AsyncWrite + Unpin>(
@@ -340,6 +377,30 @@ fn client_config() -> Result<Arc<rustls::ClientConfig>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirect_locations_resolve_against_the_request() {
+        let base = target("https://feeds.example.jp/osv/PyPI/all.zip?x=1").unwrap();
+        for (location, wanted) in [
+            (
+                "https://cdn.example.net/a.zip",
+                "https://cdn.example.net/a.zip",
+            ),
+            ("//cdn.example.net/a.zip", "https://cdn.example.net/a.zip"),
+            ("/b/c.zip", "https://feeds.example.jp/b/c.zip"),
+            ("d.zip?y=2", "https://feeds.example.jp/osv/PyPI/d.zip?y=2"),
+            ("../e.zip", "https://feeds.example.jp/osv/e.zip"),
+            ("./f/../../../../g.zip", "https://feeds.example.jp/g.zip"),
+            ("..", "https://feeds.example.jp/osv/"),
+        ] {
+            assert_eq!(resolve(&base, location), wanted, "{location}");
+        }
+        let plain = target("http://127.0.0.1:8080/moved").unwrap();
+        assert_eq!(
+            resolve(&plain, "/kev.json"),
+            "http://127.0.0.1:8080/kev.json"
+        );
+    }
 
     #[test]
     fn webhook_urls_are_http_or_https_with_a_host() {
