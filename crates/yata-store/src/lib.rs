@@ -294,6 +294,22 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Every finding, in any organisation, of any of the vulnerability
     /// ids (a vulnerability's aliases), by organisation, asset and id.
     fn findings_of_vulnerabilities<'a>(&'a self, ids: &'a [String]) -> Fut<'a, Vec<Finding>>;
+    /// Per organisation (by id), how many assets and findings are exposed
+    /// to any of the vulnerability ids (a vulnerability's aliases): findings
+    /// present in their asset's current inventory and not fixed, not
+    /// affected or false positives. One aggregate over the partial index
+    /// `findings_exposed`: its size is the number of organisations, not of
+    /// findings.
+    fn exposure_counts<'a>(&'a self, ids: &'a [String]) -> Fut<'a, Vec<ExposureCount>>;
+    /// The exposed findings (as [`Store::exposure_counts`] counts them) of
+    /// `orgs` to any of `ids`, with their assets' names, by organisation,
+    /// asset and id, at most `limit`.
+    fn exposed_findings<'a>(
+        &'a self,
+        ids: &'a [String],
+        orgs: &'a [OrgId],
+        limit: u32,
+    ) -> Fut<'a, Vec<ExposedFinding>>;
     /// Findings figures of each of `orgs` at `now` (trend: the last
     /// `weeks` weeks), in organisation order.
     fn finding_summaries<'a>(

@@ -1841,6 +1841,50 @@ async fn summaries_and_exposure_queries(db: &TestDb) {
     ids.sort();
     assert_eq!(ids, ["CVE-A", "CVE-D"]);
     assert!(hits.iter().any(|f| f.kev));
+
+    // Exposure: the fixed CVE-C exposes no one; an unknown id adds nothing.
+    let exposure_ids: Vec<String> = ["CVE-A", "CVE-C", "CVE-D", "CVE-Z"]
+        .map(String::from)
+        .to_vec();
+    let counts = db.store.exposure_counts(&exposure_ids).await.unwrap();
+    assert_eq!(counts.len(), 1, "{counts:?}");
+    assert_eq!(
+        (counts[0].org, counts[0].assets, counts[0].findings),
+        (o, 1, 2)
+    );
+    let listed = db
+        .store
+        .exposed_findings(&exposure_ids, &[o, other], 10)
+        .await
+        .unwrap();
+    let vulns: Vec<FindingId> = listed.iter().map(|f| f.id).collect();
+    assert_eq!(
+        vulns,
+        [
+            finding_by(db, o, "CVE-A").await.id,
+            finding_by(db, o, "CVE-D").await.id
+        ]
+    );
+    assert_eq!(listed[0].asset, a);
+    assert_eq!(listed[0].asset_name, "ticketing");
+    assert!(listed[0].internet_exposed);
+    assert_eq!(listed[0].state, FindingState::Open);
+    assert_eq!(listed[0].decision.as_deref(), Some("3 days"));
+    assert_eq!(
+        db.store
+            .exposed_findings(&exposure_ids, &[o], 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        db.store
+            .exposed_findings(&exposure_ids, &[other], 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn other_processes_hear_of_committed_changes(db: &TestDb) {
