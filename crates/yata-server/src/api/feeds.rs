@@ -199,13 +199,22 @@ fn unprocessable(message: String, errors: Vec<String>) -> AppError {
 }
 
 /// A raw source: the importers read files (zip archives need to seek), so
-/// a private temporary file holds the body while they do.
+/// a private temporary file holds the body while they do, named `.zip` or
+/// `.gz` when the body is one (`yata_feeds::source` goes by the name).
 fn import_raw(
     body: &[u8],
     config: &ImportConfig,
 ) -> Result<yata_feeds::import::SourceImport, AppError> {
+    let suffix = if body.starts_with(b"PK\x03\x04") {
+        ".zip"
+    } else if body.starts_with(&[0x1f, 0x8b]) {
+        ".gz"
+    } else {
+        ""
+    };
     let mut file = tempfile::Builder::new()
         .prefix("yata-feed-")
+        .suffix(suffix)
         .tempfile()
         .map_err(AppError::internal)?;
     file.write_all(body).map_err(AppError::internal)?;
