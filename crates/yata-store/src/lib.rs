@@ -287,6 +287,20 @@ pub trait Store: Send + Sync + fmt::Debug {
         asset: AssetId,
         observations: &'a [Observation],
     ) -> Fut<'a, FindingsUpdate>;
+    /// As [`Store::refresh_findings`], limited to the findings of the
+    /// vulnerability ids `vulns` (as stored): observations of other ids are
+    /// ignored and the asset's other findings left as they are. For a feed
+    /// change that touched only those vulnerabilities, which therefore
+    /// cannot have changed the others: a KEV entry for one vulnerability
+    /// rewrites its findings, not the hundreds of others of every asset it
+    /// touches.
+    fn refresh_findings_of<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+        vulns: &'a [String],
+    ) -> Fut<'a, FindingsUpdate>;
 
     /// Ordered by deadline (none last), then id.
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>>;

@@ -558,6 +558,36 @@ fn audit_from(r: &DbRow) -> Result<AuditEntry, Error> {
 }
 
 impl SqlStore {
+    /// [`Store::refresh_findings`], or with `only` [`Store::refresh_findings_of`].
+    async fn refresh(
+        &self,
+        actor: &Actor,
+        asset: AssetId,
+        observations: &[Observation],
+        only: Option<&[String]>,
+    ) -> Result<FindingsUpdate, Error> {
+        let mut w = self.write(actor).await?;
+        let org = w.asset_org(asset).await?;
+        let notes = reconcile::Notes {
+            reopened: "matched again on re-evaluation".to_owned(),
+            resolved: "no longer matched on re-evaluation".to_owned(),
+        };
+        let (update, entered) =
+            reconcile::reconcile_only(&mut w, org, asset.0, observations, &notes, only).await?;
+        outbox::findings_new(&mut w, &entered).await?;
+        w.audit(
+            "findings.refresh",
+            &format!("asset:{asset}"),
+            json!({"findings_opened": update.opened,
+                   "findings_reopened": update.reopened,
+                   "findings_refreshed": update.refreshed,
+                   "findings_resolved": update.resolved}),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(update)
+    }
+
     /// Organisations with their sectors; `filter` is a WHERE clause on `o`
     /// binding `$1` to `id` when given.
     async fn load_organizations(&self, id: Option<OrgId>) -> Result<Vec<Organization>, Error> {
@@ -1103,28 +1133,17 @@ impl Store for SqlStore {
         asset: AssetId,
         observations: &'a [Observation],
     ) -> Fut<'a, FindingsUpdate> {
-        Box::pin(async move {
-            let mut w = self.write(actor).await?;
-            let org = w.asset_org(asset).await?;
-            let notes = reconcile::Notes {
-                reopened: "matched again on re-evaluation".to_owned(),
-                resolved: "no longer matched on re-evaluation".to_owned(),
-            };
-            let (update, entered) =
-                reconcile::reconcile(&mut w, org, asset.0, observations, &notes).await?;
-            outbox::findings_new(&mut w, &entered).await?;
-            w.audit(
-                "findings.refresh",
-                &format!("asset:{asset}"),
-                json!({"findings_opened": update.opened,
-                       "findings_reopened": update.reopened,
-                       "findings_refreshed": update.refreshed,
-                       "findings_resolved": update.resolved}),
-            )
-            .await?;
-            w.commit().await?;
-            Ok(update)
-        })
+        Box::pin(self.refresh(actor, asset, observations, None))
+    }
+
+    fn refresh_findings_of<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+        vulns: &'a [String],
+    ) -> Fut<'a, FindingsUpdate> {
+        Box::pin(self.refresh(actor, asset, observations, Some(vulns)))
     }
 
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>> {
