@@ -135,8 +135,10 @@ async fn assets_in(state: &AppState, scope: &Scope) -> Result<Vec<AssetId>, AppE
 
 /// Assets re-evaluated at once: one's matching (parse and match, on a
 /// blocking thread) overlaps another's store transaction (writers queue on
-/// the audit head anyway). Measured with the national benchmark on 2 cores:
-/// a KEV entry touching 920 assets took 47 ms per asset one at a time.
+/// the audit head anyway). Measured with the national benchmark on 2
+/// shared cores, a KEV entry touching 920 assets: 47 ms per asset one at a
+/// time rewriting all their findings, 30 ms four at a time, 13 ms four at a
+/// time rewriting only the scope's.
 const IN_FLIGHT: usize = 4;
 
 /// Re-evaluates the assets `scope` can touch against the current
@@ -259,20 +261,38 @@ async fn reevaluate_asset(
 }
 
 /// Files every asset's current inventory in the population (server
-/// start-up). Returns how many assets.
+/// start-up), [`IN_FLIGHT`] at a time (reading one overlaps parsing
+/// another). Returns how many assets.
 pub async fn load_installed(state: &AppState) -> Result<u64, AppError> {
-    let store = state.store();
     let mut n = 0;
-    for id in store.assets_with_inventory().await? {
-        let (Some(asset), Some(doc)) = (store.asset(id).await?, store.current_inventory(id).await?)
-        else {
-            continue;
+    let mut pending = state.store().assets_with_inventory().await?.into_iter();
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < IN_FLIGHT {
+            let Some(id) = pending.next() else { break };
+            let state = state.clone();
+            running.spawn(async move {
+                let filed = async {
+                    let store = state.store();
+                    let (Some(asset), Some(doc)) =
+                        (store.asset(id).await?, store.current_inventory(id).await?)
+                    else {
+                        return Ok::<_, AppError>(false);
+                    };
+                    file_inventory(&state, asset, doc).await.map(|()| true)
+                };
+                (id, filed.await)
+            });
+        }
+        let Some(done) = running.join_next().await else {
+            break;
         };
-        match file_inventory(state, asset, doc).await {
-            Ok(()) => n += 1,
+        match done.map_err(AppError::internal)? {
+            (_, Ok(true)) => n += 1,
+            (_, Ok(false)) => {}
             // Logged, not fatal: the server starts; that asset is matched
             // again when its inventory is next uploaded.
-            Err(e) => tracing::error!(asset = id.0, error = %e, "filing an inventory failed"),
+            (id, Err(e)) => tracing::error!(asset = id.0, error = %e, "filing an inventory failed"),
         }
     }
     Ok(n)
