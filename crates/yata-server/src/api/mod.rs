@@ -570,7 +570,7 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 Method::GET,
                 "/api/v1/summary",
                 "nation_summary",
-                "The nation's figures by sector and organisation, overdue KEV first (NCO); computed at most every few seconds per replica (`as_of`).",
+                "The nation's figures by sector and its 100 most urgent organisations, overdue KEV first (NCO); computed at most every few seconds per replica (`as_of`).",
                 Required,
                 None,
                 200,

@@ -13,7 +13,9 @@
 //!   `ServiceConfig::view_cache` (10 s by default). A request after that
 //!   gets them while one refresh runs in the background; one after four
 //!   times that waits for a fresh computation. Each answer says when its
-//!   figures were computed (`as_of`).
+//!   figures were computed (`as_of`). The nation's lists the
+//!   [`NATION_LISTED`] most urgent organisations (`organizations_total`
+//!   says how many there are); a sector's lists all of its own.
 //! * Who is exposed to a vulnerability: per organisation counts from one
 //!   aggregate over the partial index of exposed findings
 //!   (`Store::exposure_counts`), the organisations from the cache, and the
@@ -50,6 +52,10 @@ const VENDOR_THRESHOLD: u64 = 5;
 /// cover all of them. The most-exposed vulnerability of a nation has tens
 /// of thousands: listing them all would be megabytes of JSON per request.
 pub const EXPOSURE_LISTED: u32 = 500;
+/// Organisations the nation's view lists, most urgent first (each
+/// sector's view lists all of its own): thousands would be megabytes per
+/// answer.
+const NATION_LISTED: usize = 100;
 /// A rollup older than `view_cache` times this is not served while it is
 /// refreshed: the request waits for fresh figures.
 const MAX_STALENESS: u32 = 4;
@@ -277,7 +283,11 @@ async fn compute_rollup(state: &AppState) -> Result<Rollup, AppError> {
             "as_of": as_of,
             "summary": summary_json(&total(&sums), now),
             "sectors": nation_sectors,
-            "organizations": ranked(&orgs, &sums, now),
+            "organizations": ranked(&orgs, &sums, now)
+                .into_iter()
+                .take(NATION_LISTED)
+                .collect::<Vec<_>>(),
+            "organizations_total": orgs.len(),
         });
         Ok(Rollup {
             computed,
