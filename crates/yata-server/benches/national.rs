@@ -45,6 +45,26 @@
 //!    with its KEV entry: findings opened, `finding.new` events written in
 //!    the same transactions, then fanned out into deliveries.
 //!
+//! Measured 2026-11-26, release, PostgreSQL 15 from `scripts/pg-test.sh`
+//! (fsync off), on 2 cores shared with two other builders, `wrk` on the
+//! same cores. The shared corpus: 53,691 records, 52,032 vulnerabilities.
+//! The generator's packages are all advised ones, drawn at versions the
+//! advisories mention, so an advised instance has about 21 findings: far
+//! denser than real inventories.
+//!
+//! | figure | 2,500 assets | 10,000 assets (default) |
+//! |---|---|---|
+//! | organisations / component instances / findings | 50 / 0.5 M / 538 k | 200 / 2.0 M / 2.13 M |
+//! | import through the router | 57 s (8.8 k components/s) | 230 s (8.7 k components/s) |
+//! | database size after load | 1,004 MiB | 3,835 MiB |
+//! | replica start-up (snapshot + index / population) | 4.7 s (1.8 / 2.9) | 32 s (1.6 / 30.6) |
+//! | exposure, sequential p50/p99: NCO, ministry, vendor (ms) | 6.4/18, 5.0/8.9, 1.1/1.7 | 11/20, 8.7/19, 3.3/8.6 |
+//! | exposure under wrk -c200, p50/p99: NCO, vendor | 757 ms/1.11 s, 130/209 ms | 1.31/1.72 s, 466/641 ms |
+//! | nation, sector view under wrk -c200, p50/p99 (ms) | 24/80, 22/64 | 40/149, 46/144 |
+//! | a feed upload's fixed cost (snapshot merged, stored, indexed) | 3.5 s | 4.3 s |
+//! | KEV entry for the most-exposed CVE (assets, findings) | 12.5 s (920, 1,931) | 44.0 s (3,628, 7,388) |
+//! | new advisory + KEV entry (assets, findings opened) | 9.7 s (708, 708) | 40.9 s (2,759, 2,759) |
+//!
 //! Scale: `YATA_NATION_ASSETS` (default 10,000), `YATA_NATION_ORGS`
 //! (default one per 50 assets), `YATA_NATION_COMPONENTS` (mean components
 //! per asset, default 200), `YATA_NATION_ADVISED` (mean packages per asset
@@ -556,6 +576,22 @@ async fn most_exposed(url: &str) -> (String, i64) {
     (row.get("vuln_id"), row.get("n"))
 }
 
+/// The scan nodes of PostgreSQL's plan for `sql`, with its execution time.
+async fn plan(url: &str, sql: &str) -> String {
+    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN ANALYZE {sql}")))
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    let _ = c.close().await;
+    rows.iter()
+        .map(|r| r.get::<String, _>(0))
+        .filter(|l| l.contains("Scan") || l.contains("Heap Fetches") || l.contains("Execution"))
+        .map(|l| l.trim().trim_start_matches("->").trim().to_owned())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Sequential latency of `path` as `token`, in process.
 async fn sequential(app: &axum::Router, path: &str, token: &str, n: usize) -> (f64, f64, usize) {
     let mut times = Vec::with_capacity(n);
@@ -638,6 +674,18 @@ async fn run(db: TestDatabase, advisories: AdvisoryDb, catalogue: &Catalogue) {
     println!(
         "most exposed: {vuln}: {exposed} findings, {} organisations, {} assets; ministry of {sector}",
         nco_view["organizations"], nco_view["assets"]
+    );
+    println!(
+        "plan of the exposure count: {}",
+        plan(
+            &url,
+            &format!(
+                "SELECT org_id, COUNT(*) AS assets, SUM(n) FROM (SELECT org_id, asset_id, COUNT(*) AS n \
+                 FROM findings WHERE vuln_id IN ('{vuln}') AND present AND state NOT IN \
+                 ('fixed', 'not_affected', 'false_positive') GROUP BY org_id, asset_id) AS e GROUP BY org_id"
+            )
+        )
+        .await
     );
     for (role, token) in [
         ("NCO", &loaded.nco),
