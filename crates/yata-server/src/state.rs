@@ -35,6 +35,10 @@ pub struct ServiceConfig {
     /// configuration file). `None`: e-mail is off (no subscriptions can be
     /// made, events make no e-mail deliveries).
     pub smtp: Option<crate::mail::SmtpConfig>,
+    /// How long the nation and sector views are served from one
+    /// computation before it is refreshed (see `api::views`); zero:
+    /// computed for every request.
+    pub view_cache: std::time::Duration,
 }
 
 impl Default for ServiceConfig {
@@ -49,6 +53,7 @@ impl Default for ServiceConfig {
             job_lease: jiff::SignedDuration::from_mins(30),
             feeds: crate::config::FeedsConfig::default(),
             smtp: None,
+            view_cache: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -100,6 +105,9 @@ struct Inner {
     /// (and tell the other replicas).
     organizations: RwLock<std::collections::HashMap<OrgId, Organization>>,
     installed: tokio::sync::RwLock<Installed>,
+    /// The nation and sector views, computed at most once per
+    /// `view_cache`.
+    rollups: crate::api::views::Rollups,
 }
 
 impl AppState {
@@ -115,6 +123,7 @@ impl AppState {
             evaluation: tokio::sync::Mutex::new(()),
             organizations: RwLock::new(Default::default()),
             installed: tokio::sync::RwLock::new(Installed::default()),
+            rollups: Default::default(),
         }))
     }
 
@@ -156,6 +165,37 @@ impl AppState {
             m.insert(id, o.clone());
         }
         Ok(found)
+    }
+
+    /// The organisations `ids` that exist, by id: from the cache, and if
+    /// any is missing from it, every organisation read in one query (no
+    /// lookup per organisation).
+    pub async fn organizations(
+        &self,
+        ids: &[OrgId],
+    ) -> Result<std::collections::HashMap<OrgId, Organization>, yata_store::Error> {
+        let cached = |m: &std::collections::HashMap<OrgId, Organization>| {
+            ids.iter()
+                .filter_map(|id| m.get(id).map(|o| (*id, o.clone())))
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        if let Ok(m) = self.0.organizations.read() {
+            let found = cached(&m);
+            if found.len() == ids.len() {
+                return Ok(found);
+            }
+        }
+        let all = self.store().organizations().await?;
+        let mut m = match self.0.organizations.write() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        m.extend(all.into_iter().map(|o| (o.id, o)));
+        Ok(cached(&m))
+    }
+
+    pub(crate) fn rollups(&self) -> &crate::api::views::Rollups {
+        &self.0.rollups
     }
 
     /// What the assets have installed (kept current by uploads).

@@ -534,6 +534,27 @@ async fn feeds_imported_later_re_evaluate_uploaded_inventories(app: &App) {
         status["vulnerabilities"],
         "merged, not replaced"
     );
+    // The same advisory zipped: a zip upload is opened, not refused as an
+    // unknown format (regression, issue 7: the body's temporary file had no
+    // `.zip` name).
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let name = format!(
+        "crates/smallvec/{}",
+        file.file_name().unwrap().to_string_lossy()
+    );
+    zip.start_file(name, zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, &std::fs::read(&file).unwrap()).unwrap();
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/feeds?format=rustsec&wait=true",
+            Some(&app.nco),
+            RequestBody::Raw(zip.finish().unwrap().into_inner()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    assert_eq!(r.json()["sources"][0]["documents"], 1, "{:?}", r.json());
     // Garbage is refused and changes nothing.
     let r = app
         .send(

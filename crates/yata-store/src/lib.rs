@@ -294,6 +294,20 @@ pub trait Store: Send + Sync + fmt::Debug {
         asset: AssetId,
         observations: &'a [Observation],
     ) -> Fut<'a, FindingsUpdate>;
+    /// As [`Store::refresh_findings`], limited to the findings of the
+    /// vulnerability ids `vulns` (as stored): observations of other ids are
+    /// ignored and the asset's other findings left as they are. For a feed
+    /// change that touched only those vulnerabilities, which therefore
+    /// cannot have changed the others: a KEV entry for one vulnerability
+    /// rewrites its findings, not the hundreds of others of every asset it
+    /// touches.
+    fn refresh_findings_of<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+        vulns: &'a [String],
+    ) -> Fut<'a, FindingsUpdate>;
 
     /// Ordered by deadline (none last), then id.
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>>;
@@ -301,6 +315,22 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Every finding, in any organisation, of any of the vulnerability
     /// ids (a vulnerability's aliases), by organisation, asset and id.
     fn findings_of_vulnerabilities<'a>(&'a self, ids: &'a [String]) -> Fut<'a, Vec<Finding>>;
+    /// Per organisation (by id), how many assets and findings are exposed
+    /// to any of the vulnerability ids (a vulnerability's aliases): findings
+    /// present in their asset's current inventory and not fixed, not
+    /// affected or false positives. One aggregate over the partial index
+    /// `findings_exposed`: its size is the number of organisations, not of
+    /// findings.
+    fn exposure_counts<'a>(&'a self, ids: &'a [String]) -> Fut<'a, Vec<ExposureCount>>;
+    /// The exposed findings (as [`Store::exposure_counts`] counts them) of
+    /// `orgs` to any of `ids`, with their assets' names, by organisation,
+    /// asset and id, at most `limit`.
+    fn exposed_findings<'a>(
+        &'a self,
+        ids: &'a [String],
+        orgs: &'a [OrgId],
+        limit: u32,
+    ) -> Fut<'a, Vec<ExposedFinding>>;
     /// Findings figures of each of `orgs` at `now` (trend: the last
     /// `weeks` weeks), in organisation order.
     fn finding_summaries<'a>(

@@ -372,6 +372,31 @@ pub struct Observation {
     pub explanation: String,
 }
 
+/// How many of one organisation's assets and findings are exposed to a
+/// vulnerability ([`crate::Store::exposure_counts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExposureCount {
+    pub org: OrgId,
+    /// Distinct assets with an exposed finding.
+    pub assets: u64,
+    pub findings: u64,
+}
+
+/// One exposed finding with what the exposure view shows of its asset
+/// ([`crate::Store::exposed_findings`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposedFinding {
+    pub id: FindingId,
+    pub org: OrgId,
+    pub asset: AssetId,
+    pub asset_name: String,
+    pub internet_exposed: bool,
+    pub subject: String,
+    pub state: FindingState,
+    pub decision: Option<String>,
+    pub deadline: Option<Timestamp>,
+}
+
 /// What replacing an asset's inventory did to its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct FindingsUpdate {

@@ -86,6 +86,22 @@ pub(super) async fn reconcile(
     observations: &[Observation],
     notes: &Notes,
 ) -> Result<(FindingsUpdate, Vec<i64>), Error> {
+    reconcile_only(w, org, asset, observations, notes, None).await
+}
+
+/// [`reconcile`] with `only` some vulnerability ids: the asset's findings
+/// of other ids and the observations of other ids are left out, as if
+/// neither existed.
+pub(super) async fn reconcile_only(
+    w: &mut Write,
+    org: i64,
+    asset: i64,
+    observations: &[Observation],
+    notes: &Notes,
+    only: Option<&[String]>,
+) -> Result<(FindingsUpdate, Vec<i64>), Error> {
+    let only: Option<HashSet<&str>> = only.map(|ids| ids.iter().map(String::as_str).collect());
+    let wanted = |vuln: &str| only.as_ref().is_none_or(|o| o.contains(vuln));
     let rows = sqlx::query(
         "SELECT id, vuln_id, subject, state, present, decision, kev, epss FROM findings \
          WHERE asset_id = $1",
@@ -109,6 +125,10 @@ pub(super) async fn reconcile(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     drop(rows);
+    let existing: Vec<Existing> = existing
+        .into_iter()
+        .filter(|e| wanted(&e.vuln_id))
+        .collect();
     let by_key: HashMap<(&str, &str), &Existing> = existing
         .iter()
         .map(|e| ((e.vuln_id.as_str(), e.subject.as_str()), e))
@@ -117,7 +137,7 @@ pub(super) async fn reconcile(
     let mut seen: HashSet<(&str, &str)> = HashSet::with_capacity(observations.len());
     let mut new = Vec::new();
     let mut again = Vec::new();
-    for o in observations {
+    for o in observations.iter().filter(|o| wanted(&o.vuln_id)) {
         let key = (o.vuln_id.as_str(), o.subject.as_str());
         if !seen.insert(key) {
             continue;

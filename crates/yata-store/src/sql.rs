@@ -25,6 +25,7 @@ use crate::{
     MailDeliveryId, MailSubscription, MailSubscriptionId, MailTask, NewMailSubscription,
     NewWebhook, Webhook, WebhookId,
 };
+use crate::{ExposedFinding, ExposureCount};
 
 /// Findings brought in line with observations (`reconcile.rs`).
 #[path = "reconcile.rs"]
@@ -433,6 +434,23 @@ const ASSET_COLUMNS: &str = "id, org_id, name, kind, internet_exposed, criticali
 const FINDING_COLUMNS: &str = "id, org_id, asset_id, vuln_id, subject, first_seen, last_seen, \
      present, state, state_changed_at, decision, deadline, justification, \
      risk_accepted_until, kev, explanation";
+/// A finding someone is exposed through: present and not closed by a fix
+/// or a decision. Written exactly as the predicate of the partial index
+/// `findings_exposed` (migration 0008), which SQLite uses only for a query
+/// that repeats its terms.
+const EXPOSED: &str = "present AND state NOT IN ('fixed', 'not_affected', 'false_positive')";
+/// Most vulnerability ids (aliases) one exposure query takes; more are
+/// refused as `Invalid` (a vulnerability has a handful).
+const MAX_EXPOSURE_IDS: usize = 1000;
+
+/// `first`…`first + n - 1` as numbered parameters, comma-separated.
+fn params(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("{PARAM}{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 const INVENTORY_COLUMNS: &str =
     "id, asset_id, format, digest, uploaded_at, uploaded_by, components, is_current";
 const TOKEN_COLUMNS: &str = "id, name, org_id, user_id, role, created_at, expires_at, revoked_at";
@@ -545,6 +563,36 @@ fn audit_from(r: &DbRow) -> Result<AuditEntry, Error> {
 }
 
 impl SqlStore {
+    /// [`Store::refresh_findings`], or with `only` [`Store::refresh_findings_of`].
+    async fn refresh(
+        &self,
+        actor: &Actor,
+        asset: AssetId,
+        observations: &[Observation],
+        only: Option<&[String]>,
+    ) -> Result<FindingsUpdate, Error> {
+        let mut w = self.write(actor).await?;
+        let org = w.asset_org(asset).await?;
+        let notes = reconcile::Notes {
+            reopened: "matched again on re-evaluation".to_owned(),
+            resolved: "no longer matched on re-evaluation".to_owned(),
+        };
+        let (update, entered) =
+            reconcile::reconcile_only(&mut w, org, asset.0, observations, &notes, only).await?;
+        outbox::findings_new(&mut w, &entered).await?;
+        w.audit(
+            "findings.refresh",
+            &format!("asset:{asset}"),
+            json!({"findings_opened": update.opened,
+                   "findings_reopened": update.reopened,
+                   "findings_refreshed": update.refreshed,
+                   "findings_resolved": update.resolved}),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(update)
+    }
+
     /// Organisations with their sectors; `filter` is a WHERE clause on `o`
     /// binding `$1` to `id` when given.
     async fn load_organizations(&self, id: Option<OrgId>) -> Result<Vec<Organization>, Error> {
@@ -1090,28 +1138,17 @@ impl Store for SqlStore {
         asset: AssetId,
         observations: &'a [Observation],
     ) -> Fut<'a, FindingsUpdate> {
-        Box::pin(async move {
-            let mut w = self.write(actor).await?;
-            let org = w.asset_org(asset).await?;
-            let notes = reconcile::Notes {
-                reopened: "matched again on re-evaluation".to_owned(),
-                resolved: "no longer matched on re-evaluation".to_owned(),
-            };
-            let (update, entered) =
-                reconcile::reconcile(&mut w, org, asset.0, observations, &notes).await?;
-            outbox::findings_new(&mut w, &entered).await?;
-            w.audit(
-                "findings.refresh",
-                &format!("asset:{asset}"),
-                json!({"findings_opened": update.opened,
-                       "findings_reopened": update.reopened,
-                       "findings_refreshed": update.refreshed,
-                       "findings_resolved": update.resolved}),
-            )
-            .await?;
-            w.commit().await?;
-            Ok(update)
-        })
+        Box::pin(self.refresh(actor, asset, observations, None))
+    }
+
+    fn refresh_findings_of<'a>(
+        &'a self,
+        actor: &'a Actor,
+        asset: AssetId,
+        observations: &'a [Observation],
+        vulns: &'a [String],
+    ) -> Fut<'a, FindingsUpdate> {
+        Box::pin(self.refresh(actor, asset, observations, Some(vulns)))
     }
 
     fn findings<'a>(&'a self, filter: &'a FindingFilter) -> Fut<'a, Vec<Finding>> {
@@ -1178,6 +1215,105 @@ impl Store for SqlStore {
                 }
             }
             Ok(out)
+        })
+    }
+
+    fn exposure_counts<'a>(&'a self, ids: &'a [String]) -> Fut<'a, Vec<ExposureCount>> {
+        Box::pin(async move {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            if ids.len() > MAX_EXPOSURE_IDS {
+                return Err(Error::Invalid(format!(
+                    "exposure: {} vulnerability ids, at most {MAX_EXPOSURE_IDS}",
+                    ids.len()
+                )));
+            }
+            // Distinct assets per organisation as the rows of an inner
+            // grouping: both databases stream it from the index.
+            let sql = format!(
+                "SELECT org_id, COUNT(*) AS assets, CAST(SUM(n) AS BIGINT) AS findings FROM \
+                 (SELECT org_id, asset_id, COUNT(*) AS n FROM findings \
+                  WHERE vuln_id IN ({}) AND {EXPOSED} GROUP BY org_id, asset_id) AS exposed \
+                 GROUP BY org_id ORDER BY org_id",
+                params(1, ids.len())
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in ids {
+                q = q.bind(id.as_str());
+            }
+            q.fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(ExposureCount {
+                        org: OrgId(r.try_get("org_id")?),
+                        assets: count(r.try_get("assets")?),
+                        findings: count(r.try_get("findings")?),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn exposed_findings<'a>(
+        &'a self,
+        ids: &'a [String],
+        orgs: &'a [OrgId],
+        limit: u32,
+    ) -> Fut<'a, Vec<ExposedFinding>> {
+        Box::pin(async move {
+            if ids.is_empty() || orgs.is_empty() || limit == 0 {
+                return Ok(Vec::new());
+            }
+            if ids.len() > MAX_EXPOSURE_IDS || orgs.len() > MAX_EXPOSURE_IDS {
+                return Err(Error::Invalid(format!(
+                    "exposure: {} vulnerability ids and {} organisations, at most \
+                     {MAX_EXPOSURE_IDS} of each",
+                    ids.len(),
+                    orgs.len()
+                )));
+            }
+            // The findings first (from the partial index, at most `limit`),
+            // then their assets: the inner query's WHERE must name the
+            // index's terms as written for SQLite to use it.
+            let sql = format!(
+                "SELECT e.id, e.org_id, e.asset_id, a.name AS asset_name, a.internet_exposed, \
+                 e.subject, e.state, e.decision, e.deadline FROM \
+                 (SELECT id, org_id, asset_id, subject, state, decision, deadline FROM findings \
+                  WHERE vuln_id IN ({}) AND org_id IN ({}) AND {EXPOSED} \
+                  ORDER BY org_id, asset_id, id LIMIT {PARAM}{}) AS e \
+                 JOIN assets a ON a.id = e.asset_id \
+                 ORDER BY e.org_id, e.asset_id, e.id",
+                params(1, ids.len()),
+                params(ids.len() + 1, orgs.len()),
+                ids.len() + orgs.len() + 1
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in ids {
+                q = q.bind(id.as_str());
+            }
+            for o in orgs {
+                q = q.bind(o.0);
+            }
+            q.bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(ExposedFinding {
+                        id: FindingId(r.try_get("id")?),
+                        org: OrgId(r.try_get("org_id")?),
+                        asset: AssetId(r.try_get("asset_id")?),
+                        asset_name: r.try_get("asset_name")?,
+                        internet_exposed: r.try_get("internet_exposed")?,
+                        subject: r.try_get("subject")?,
+                        state: r.try_get::<&str, _>("state")?.parse()?,
+                        decision: r.try_get("decision")?,
+                        deadline: ts_opt(r.try_get("deadline")?)?,
+                    })
+                })
+                .collect()
         })
     }
 

@@ -139,6 +139,7 @@ both!(
     databases_migrated_by_sqlx_macro_still_open,
     large_inventories_reconcile_quickly,
     findings_refresh_without_a_new_inventory,
+    a_scoped_refresh_leaves_other_findings_alone,
     sessions_round_trip_and_end,
     tokens_of_an_organization,
     bootstrap_links_make_one_admin_each,
@@ -1112,6 +1113,55 @@ async fn large_inventories_reconcile_quickly(db: &TestDb) {
     assert_eq!(db.audit_len().await, 5);
 }
 
+async fn a_scoped_refresh_leaves_other_findings_alone(db: &TestDb) {
+    let s = &db.store;
+    let (o, a) = setup_asset(db).await;
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(a, "1"),
+        &[seen("CVE-1", "p"), seen("CVE-2", "q")],
+    )
+    .await
+    .unwrap();
+    let before = finding_by(db, o, "CVE-1").await;
+    let rescored = Observation {
+        decision: Some("immediate".into()),
+        explanation: "{\"rescored\":true}".into(),
+        ..seen("CVE-2", "q")
+    };
+    // CVE-2 is re-scored; CVE-1 is not in the scope, observed or not.
+    let only = ["CVE-2".to_owned(), "CVE-9".to_owned()];
+    let up = s
+        .refresh_findings_of(&Actor::System, a, std::slice::from_ref(&rescored), &only)
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            refreshed: 1,
+            ..FindingsUpdate::default()
+        }
+    );
+    assert_eq!(finding_by(db, o, "CVE-1").await, before, "untouched");
+    let f2 = finding_by(db, o, "CVE-2").await;
+    assert_eq!(f2.decision, rescored.decision);
+    assert_eq!(f2.explanation, rescored.explanation);
+    // CVE-1 withdrawn: only it is resolved.
+    let up = s
+        .refresh_findings_of(&Actor::System, a, &[], &["CVE-1".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(
+        up,
+        FindingsUpdate {
+            resolved: 1,
+            ..FindingsUpdate::default()
+        }
+    );
+    assert_eq!(finding_by(db, o, "CVE-1").await.state, FindingState::Fixed);
+    assert_eq!(finding_by(db, o, "CVE-2").await, f2);
+}
+
 async fn findings_refresh_without_a_new_inventory(db: &TestDb) {
     let s = &db.store;
     let (o, a) = setup_asset(db).await;
@@ -1858,6 +1908,50 @@ async fn summaries_and_exposure_queries(db: &TestDb) {
     ids.sort();
     assert_eq!(ids, ["CVE-A", "CVE-D"]);
     assert!(hits.iter().any(|f| f.kev));
+
+    // Exposure: the fixed CVE-C exposes no one; an unknown id adds nothing.
+    let exposure_ids: Vec<String> = ["CVE-A", "CVE-C", "CVE-D", "CVE-Z"]
+        .map(String::from)
+        .to_vec();
+    let counts = db.store.exposure_counts(&exposure_ids).await.unwrap();
+    assert_eq!(counts.len(), 1, "{counts:?}");
+    assert_eq!(
+        (counts[0].org, counts[0].assets, counts[0].findings),
+        (o, 1, 2)
+    );
+    let listed = db
+        .store
+        .exposed_findings(&exposure_ids, &[o, other], 10)
+        .await
+        .unwrap();
+    let vulns: Vec<FindingId> = listed.iter().map(|f| f.id).collect();
+    assert_eq!(
+        vulns,
+        [
+            finding_by(db, o, "CVE-A").await.id,
+            finding_by(db, o, "CVE-D").await.id
+        ]
+    );
+    assert_eq!(listed[0].asset, a);
+    assert_eq!(listed[0].asset_name, "ticketing");
+    assert!(listed[0].internet_exposed);
+    assert_eq!(listed[0].state, FindingState::Open);
+    assert_eq!(listed[0].decision.as_deref(), Some("3 days"));
+    assert_eq!(
+        db.store
+            .exposed_findings(&exposure_ids, &[o], 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        db.store
+            .exposed_findings(&exposure_ids, &[other], 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn other_processes_hear_of_committed_changes(db: &TestDb) {

@@ -257,7 +257,8 @@ fn unprocessable(message: String, errors: Vec<String>) -> AppError {
 }
 
 /// A raw source: the importers read files (zip archives need to seek), so
-/// a private temporary file holds the body while they do.
+/// a private temporary file holds the body while they do (zip and gzip are
+/// known by their first bytes).
 fn import_raw(
     body: &[u8],
     config: &ImportConfig,

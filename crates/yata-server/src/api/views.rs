@@ -2,14 +2,40 @@
 //! ministry (and the NCO), the nation's for the NCO, and who is exposed to
 //! one vulnerability. Overdue KEV findings come first wherever
 //! organisations are listed.
+//!
+//! At national scale (millions of findings) the views are bounded by what
+//! they show, not by the findings:
+//!
+//! * The nation and sector views aggregate every finding, which takes
+//!   seconds on millions; a replica computes them once ([`Rollups`]: every
+//!   operator's and government body's figures, the nation's answer and each
+//!   sector's, serialised) and serves those bytes for
+//!   `ServiceConfig::view_cache` (10 s by default). A request after that
+//!   gets them while one refresh runs in the background; one after four
+//!   times that waits for a fresh computation. Each answer says when its
+//!   figures were computed (`as_of`). The nation's lists the
+//!   [`NATION_LISTED`] most urgent organisations (`organizations_total`
+//!   says how many there are); a sector's lists all of its own.
+//! * Who is exposed to a vulnerability: per organisation counts from one
+//!   aggregate over the partial index of exposed findings
+//!   (`Store::exposure_counts`), the organisations from the cache, and the
+//!   NCO's and ministries' listing of findings from one bounded query
+//!   (`Store::exposed_findings`): at most [`EXPOSURE_LISTED`] findings, by
+//!   organisation, asset and id; counts are always complete and
+//!   `truncated` says whether the listing is.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use yata_store::{Asset, AssetId, FindingState, OrgId, OrgKind, OrgSummary, Organization, Role};
+use yata_store::{ExposedFinding, FindingState, OrgId, OrgKind, OrgSummary, Organization, Role};
 
 use crate::api::rfc3339;
 use crate::auth::Principal;
@@ -21,7 +47,18 @@ use crate::visibility::{self, Access, Object};
 const TREND_WEEKS: u32 = 12;
 const WEEK_MICROS: i64 = 7 * 24 * 3600 * 1_000_000;
 /// Smaller counts are shown to vendors as `"<5"`.
-const VENDOR_THRESHOLD: usize = 5;
+const VENDOR_THRESHOLD: u64 = 5;
+/// Most findings the exposure view lists (NCO and ministries); the counts
+/// cover all of them. The most-exposed vulnerability of a nation has tens
+/// of thousands: listing them all would be megabytes of JSON per request.
+pub const EXPOSURE_LISTED: u32 = 500;
+/// Organisations the nation's view lists, most urgent first (each
+/// sector's view lists all of its own): thousands would be megabytes per
+/// answer.
+const NATION_LISTED: usize = 100;
+/// A rollup older than `view_cache` times this is not served while it is
+/// refreshed: the request waits for fresh figures.
+const MAX_STALENESS: u32 = 4;
 
 fn summary_json(s: &OrgSummary, now: Timestamp) -> Value {
     let this_week = now.as_microsecond() / WEEK_MICROS;
@@ -111,47 +148,81 @@ pub async fn organization(
     ))
 }
 
-pub async fn sector(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(code): Path<String>,
-) -> Result<Json<Value>, AppError> {
-    let allowed = match p.org.kind {
-        OrgKind::Nco => true,
-        OrgKind::Ministry => p.org.sectors.contains(&code),
-        _ => false,
-    };
-    let sectors = state.store().sectors().await?;
-    let Some(sector) = sectors.iter().find(|s| s.code == code) else {
-        return Err(AppError::NotFound);
-    };
-    if !allowed {
-        return Err(AppError::NotFound);
-    }
-    let orgs: Vec<Organization> = state
-        .store()
-        .organizations()
-        .await?
-        .into_iter()
-        .filter(|o| in_sector(o, &code))
-        .collect();
-    let now = Timestamp::now();
-    let ids: Vec<OrgId> = orgs.iter().map(|o| o.id).collect();
-    let sums = state
-        .store()
-        .finding_summaries(&ids, now, TREND_WEEKS)
-        .await?;
-    Ok(Json(json!({
-        "sector": { "code": sector.code, "name_ja": sector.name_ja, "name_en": sector.name_en },
-        "summary": summary_json(&total(&sums), now),
-        "organizations": ranked(&orgs, &sums, now),
-    })))
+/// The nation's and the sectors' answers, serialised from one
+/// computation of every operator's and government body's figures.
+#[derive(Debug)]
+pub(crate) struct Rollup {
+    computed: Instant,
+    nation: Bytes,
+    /// By sector code.
+    sectors: HashMap<String, Bytes>,
 }
 
-pub async fn nation(State(state): State<AppState>, p: Principal) -> Result<Json<Value>, AppError> {
-    if !visibility::is_nco(&p, Role::ALL) {
-        return Err(AppError::Forbidden("only the NCO sees the nation".into()));
+/// A replica's latest [`Rollup`] and the lock its one refresh holds.
+#[derive(Debug, Default)]
+pub struct Rollups {
+    current: std::sync::RwLock<Option<Arc<Rollup>>>,
+    refresh: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Rollups {
+    fn get(&self) -> Option<Arc<Rollup>> {
+        match self.current.read() {
+            Ok(r) => r.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
     }
+
+    fn set(&self, r: Arc<Rollup>) {
+        match self.current.write() {
+            Ok(mut slot) => *slot = Some(r),
+            Err(poisoned) => *poisoned.into_inner() = Some(r),
+        }
+    }
+}
+
+/// The rollup to answer from: the cached one while fresh; a stale one
+/// (refreshed meanwhile, once) up to [`MAX_STALENESS`]; else a new one,
+/// computed once however many requests wait for it.
+async fn rollup(state: &AppState) -> Result<Arc<Rollup>, AppError> {
+    let ttl = state.config().view_cache;
+    let cache = state.rollups();
+    if let Some(r) = cache.get() {
+        let age = r.computed.elapsed();
+        if age < ttl {
+            return Ok(r);
+        }
+        if age < ttl * MAX_STALENESS {
+            if let Ok(guard) = Arc::clone(&cache.refresh).try_lock_owned() {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    let _guard = guard;
+                    match compute_rollup(&state).await {
+                        Ok(r) => state.rollups().set(Arc::new(r)),
+                        Err(e) => tracing::error!(error = %e, "refreshing the views failed"),
+                    }
+                });
+            }
+            return Ok(r);
+        }
+    }
+    let asked = Instant::now();
+    let _guard = cache.refresh.lock().await;
+    // Computed by another request while this one waited.
+    if let Some(r) = cache.get()
+        && r.computed >= asked
+    {
+        return Ok(r);
+    }
+    let r = Arc::new(compute_rollup(state).await?);
+    if ttl > Duration::ZERO {
+        cache.set(Arc::clone(&r));
+    }
+    Ok(r)
+}
+
+async fn compute_rollup(state: &AppState) -> Result<Rollup, AppError> {
+    let computed = Instant::now();
     let orgs: Vec<Organization> = state
         .store()
         .organizations()
@@ -159,48 +230,117 @@ pub async fn nation(State(state): State<AppState>, p: Principal) -> Result<Json<
         .into_iter()
         .filter(|o| matches!(o.kind, OrgKind::Operator | OrgKind::Government))
         .collect();
+    let sectors = state.store().sectors().await?;
     let now = Timestamp::now();
     let ids: Vec<OrgId> = orgs.iter().map(|o| o.id).collect();
     let sums = state
         .store()
         .finding_summaries(&ids, now, TREND_WEEKS)
         .await?;
-    let by_id: HashMap<OrgId, &OrgSummary> =
-        sums.iter().filter_map(|s| Some((s.org?, s))).collect();
-    let mut sectors = Vec::new();
-    for sector in state.store().sectors().await? {
-        let members: Vec<OrgSummary> = orgs
-            .iter()
-            .filter(|o| in_sector(o, &sector.code))
-            .filter_map(|o| by_id.get(&o.id).map(|s| (*s).clone()))
-            .collect();
-        sectors.push(json!({
-            "sector": { "code": sector.code, "name_ja": sector.name_ja, "name_en": sector.name_en },
-            "organizations": members.len(),
-            "summary": summary_json(&total(&members), now),
-        }));
+    // Thousands of organisations' JSON: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let as_of = rfc3339(now);
+        let by_id: HashMap<OrgId, &OrgSummary> =
+            sums.iter().filter_map(|s| Some((s.org?, s))).collect();
+        let mut nation_sectors = Vec::new();
+        let mut sector_answers = HashMap::new();
+        for sector in &sectors {
+            let members: Vec<Organization> = orgs
+                .iter()
+                .filter(|o| in_sector(o, &sector.code))
+                .cloned()
+                .collect();
+            let member_sums: Vec<OrgSummary> = members
+                .iter()
+                .filter_map(|o| by_id.get(&o.id).map(|s| (*s).clone()))
+                .collect();
+            let sector_ref = json!({ "code": sector.code, "name_ja": sector.name_ja, "name_en": sector.name_en });
+            let summary = summary_json(&total(&member_sums), now);
+            nation_sectors.push(json!({
+                "sector": sector_ref,
+                "organizations": member_sums.len(),
+                "summary": summary,
+            }));
+            let answer = json!({
+                "sector": sector_ref,
+                "as_of": as_of,
+                "summary": summary,
+                "organizations": ranked(&members, &member_sums, now),
+            });
+            sector_answers.insert(sector.code.clone(), to_bytes(&answer)?);
+        }
+        // Sectors with overdue KEV findings first, as organisations are.
+        nation_sectors.sort_by(|a, b| {
+            let key = |v: &Value| {
+                (
+                    v["summary"]["overdue_kev"].as_u64().unwrap_or(0),
+                    v["summary"]["overdue"].as_u64().unwrap_or(0),
+                )
+            };
+            key(b).cmp(&key(a))
+        });
+        let nation = json!({
+            "as_of": as_of,
+            "summary": summary_json(&total(&sums), now),
+            "sectors": nation_sectors,
+            "organizations": ranked(&orgs, &sums, now)
+                .into_iter()
+                .take(NATION_LISTED)
+                .collect::<Vec<_>>(),
+            "organizations_total": orgs.len(),
+        });
+        Ok(Rollup {
+            computed,
+            nation: to_bytes(&nation)?,
+            sectors: sector_answers,
+        })
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+fn to_bytes(v: &Value) -> Result<Bytes, AppError> {
+    serde_json::to_vec(v)
+        .map(Bytes::from)
+        .map_err(AppError::internal)
+}
+
+/// Already serialised JSON.
+fn json_bytes(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+pub async fn sector(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let allowed = match p.org.kind {
+        OrgKind::Nco => true,
+        OrgKind::Ministry => p.org.sectors.contains(&code),
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
     }
-    // Sectors with overdue KEV findings first, as organisations are.
-    sectors.sort_by(|a, b| {
-        let key = |v: &Value| {
-            (
-                v["summary"]["overdue_kev"].as_u64().unwrap_or(0),
-                v["summary"]["overdue"].as_u64().unwrap_or(0),
-            )
-        };
-        key(b).cmp(&key(a))
-    });
-    Ok(Json(json!({
-        "summary": summary_json(&total(&sums), now),
-        "sectors": sectors,
-        "organizations": ranked(&orgs, &sums, now),
-    })))
+    let r = rollup(&state).await?;
+    let answer = r.sectors.get(&code).ok_or(AppError::NotFound)?;
+    Ok(json_bytes(answer.clone()))
+}
+
+pub async fn nation(State(state): State<AppState>, p: Principal) -> Result<Response, AppError> {
+    if !visibility::is_nco(&p, Role::ALL) {
+        return Err(AppError::Forbidden("only the NCO sees the nation".into()));
+    }
+    Ok(json_bytes(rollup(&state).await?.nation.clone()))
 }
 
 /// Who is exposed to vulnerability `id` (any alias): for the NCO every
 /// organisation and asset with the finding's state and deadline, grouped
 /// by sector; for a ministry the same within its sectors; for a vendor
 /// counts per sector, below five shown as `"<5"`; for anyone else 404.
+/// The listing stops at [`EXPOSURE_LISTED`] findings (`truncated`); the
+/// counts are complete.
 pub async fn exposure(
     State(state): State<AppState>,
     p: Principal,
@@ -223,111 +363,128 @@ pub async fn exposure(
         None => (vuln.as_str().to_owned(), vec![vuln.as_str().to_owned()]),
     };
     drop(knowledge);
-    let findings = state.store().findings_of_vulnerabilities(&ids).await?;
-    let now = Timestamp::now();
-    // sector → organisation → assets.
-    let mut sectors: BTreeMap<String, BTreeMap<OrgId, Vec<Value>>> = BTreeMap::new();
-    let mut orgs: HashMap<OrgId, Organization> = HashMap::new();
-    let mut assets: HashMap<AssetId, Option<Asset>> = HashMap::new();
-    for f in findings.iter().filter(|f| {
-        f.present
-            && !matches!(
-                f.state,
-                FindingState::Fixed | FindingState::NotAffected | FindingState::FalsePositive
-            )
-    }) {
-        let org = match orgs.get(&f.org) {
-            Some(o) => o.clone(),
-            None => {
-                let Some(o) = state.organization(f.org).await? else {
-                    continue;
-                };
-                orgs.insert(o.id, o.clone());
-                o
-            }
+    let counts = state.store().exposure_counts(&ids).await?;
+    let org_ids: Vec<OrgId> = counts.iter().map(|c| c.org).collect();
+    let orgs = state.organizations(&org_ids).await?;
+    // The organisations the caller sees, by id, each with the sectors it
+    // is listed under (an organisation in two sectors is listed under
+    // both, counted once in the totals).
+    let mut visible = Vec::new();
+    for c in &counts {
+        let Some(org) = orgs.get(&c.org) else {
+            continue;
         };
-        let visible = vendor || visibility::sees(&p, &org, Object::Status);
-        if !visible {
+        if !vendor && !visibility::sees(&p, org, Object::Status) {
             continue;
         }
-        let asset = match assets.get(&f.asset) {
-            Some(a) => a.clone(),
-            None => {
-                let a = state.store().asset(f.asset).await?;
-                assets.insert(f.asset, a.clone());
-                a
-            }
-        };
-        let row = json!({
-            "asset_id": f.asset.0,
-            "asset": asset.as_ref().map(|a| a.name.clone()),
-            "internet_exposed": asset.as_ref().map(|a| a.internet_exposed),
-            "finding_id": f.id.0,
-            "subject": f.subject,
-            "state": f.state.as_str(),
-            "decision": f.decision,
-            "deadline": f.deadline.map(rfc3339),
-            "overdue": f.deadline.is_some_and(|d| d < now)
-                && matches!(f.state, FindingState::Open | FindingState::InTriage),
-        });
-        let org_sectors = if org.sectors.is_empty() {
-            vec!["none".to_owned()]
+        let none = ["none".to_owned()];
+        let listed_under = if org.sectors.is_empty() {
+            &none[..]
         } else {
-            org.sectors.clone()
+            &org.sectors[..]
         };
-        for s in org_sectors {
-            if p.org.kind == OrgKind::Ministry && !p.org.sectors.contains(&s) {
-                continue;
-            }
-            sectors
-                .entry(s)
-                .or_default()
-                .entry(org.id)
-                .or_default()
-                .push(row.clone());
+        let sectors: Vec<String> = listed_under
+            .iter()
+            .filter(|s| p.org.kind != OrgKind::Ministry || p.org.sectors.contains(s))
+            .cloned()
+            .collect();
+        if sectors.is_empty() {
+            continue;
         }
+        visible.push((c, org, sectors));
     }
-    let count = |n: usize| {
+    let count = |n: u64| {
         if vendor && n < VENDOR_THRESHOLD {
             json!("<5")
         } else {
             json!(n)
         }
     };
-    let mut out_sectors = Vec::new();
-    // An organisation in two sectors is listed under both, counted once.
-    let mut all_orgs = std::collections::HashSet::new();
-    let mut all_assets = std::collections::HashSet::new();
-    for (code, by_org) in &sectors {
-        let assets_in: usize = by_org.values().map(Vec::len).sum();
-        for (org, rows) in by_org {
-            all_orgs.insert(*org);
-            all_assets.extend(rows.iter().filter_map(|r| r["asset_id"].as_i64()));
+    // sector → (organisations, assets), and the organisations listed there.
+    let mut sectors: BTreeMap<&str, (u64, u64, Vec<&Organization>)> = BTreeMap::new();
+    for (c, org, in_sectors) in &visible {
+        for s in in_sectors {
+            let e = sectors.entry(s.as_str()).or_default();
+            e.0 += 1;
+            e.1 += c.assets;
+            e.2.push(*org);
         }
-        let mut entry = json!({
-            "sector": code,
-            "organizations": count(by_org.len()),
-            "assets": count(assets_in),
-        });
-        if !vendor {
-            entry["exposed"] = Value::Array(
-                by_org
-                    .iter()
-                    .map(|(id, rows)| {
-                        let mut v = orgs.get(id).map(org_ref).unwrap_or(Value::Null);
-                        v["assets"] = Value::Array(rows.clone());
-                        v
-                    })
-                    .collect(),
-            );
-        }
-        out_sectors.push(entry);
     }
-    Ok(Json(json!({
+    let total_assets: u64 = visible.iter().map(|(c, _, _)| c.assets).sum();
+    let total_findings: u64 = visible.iter().map(|(c, _, _)| c.findings).sum();
+    // The listing: the first organisations by id whose findings fill it.
+    let mut rows_of: HashMap<OrgId, Vec<Value>> = HashMap::new();
+    let mut listed = 0;
+    if !vendor {
+        let mut wanted = Vec::new();
+        let mut n = 0;
+        for (c, _, _) in &visible {
+            if n >= u64::from(EXPOSURE_LISTED) {
+                break;
+            }
+            wanted.push(c.org);
+            n += c.findings;
+        }
+        let now = Timestamp::now();
+        let rows = state
+            .store()
+            .exposed_findings(&ids, &wanted, EXPOSURE_LISTED)
+            .await?;
+        listed = rows.len();
+        for f in &rows {
+            rows_of.entry(f.org).or_default().push(exposed_json(f, now));
+        }
+    }
+    let out_sectors: Vec<Value> = sectors
+        .iter()
+        .map(|(code, (n_orgs, n_assets, members))| {
+            let mut entry = json!({
+                "sector": code,
+                "organizations": count(*n_orgs),
+                "assets": count(*n_assets),
+            });
+            if !vendor {
+                entry["exposed"] = Value::Array(
+                    members
+                        .iter()
+                        .filter_map(|o| {
+                            let rows = rows_of.get(&o.id)?;
+                            let mut v = org_ref(o);
+                            v["assets"] = Value::Array(rows.clone());
+                            Some(v)
+                        })
+                        .collect(),
+                );
+            }
+            entry
+        })
+        .collect();
+    let mut answer = json!({
         "vulnerability": primary,
         "aliases": ids,
-        "organizations": count(all_orgs.len()),
-        "assets": count(all_assets.len()),
+        "organizations": count(visible.len() as u64),
+        "assets": count(total_assets),
         "sectors": out_sectors,
-    })))
+    });
+    if !vendor {
+        answer["findings"] = json!(total_findings);
+        answer["listed"] = json!(listed);
+        answer["truncated"] = json!((listed as u64) < total_findings);
+    }
+    Ok(Json(answer))
+}
+
+fn exposed_json(f: &ExposedFinding, now: Timestamp) -> Value {
+    json!({
+        "asset_id": f.asset.0,
+        "asset": f.asset_name,
+        "internet_exposed": f.internet_exposed,
+        "finding_id": f.id.0,
+        "subject": f.subject,
+        "state": f.state.as_str(),
+        "decision": f.decision,
+        "deadline": f.deadline.map(rfc3339),
+        "overdue": f.deadline.is_some_and(|d| d < now)
+            && matches!(f.state, FindingState::Open | FindingState::InTriage),
+    })
 }
