@@ -108,6 +108,7 @@ struct Inner {
     /// The nation and sector views, computed at most once per
     /// `view_cache`.
     rollups: crate::api::views::Rollups,
+    exposures: crate::api::views::ExposureCache,
 }
 
 impl AppState {
@@ -124,6 +125,7 @@ impl AppState {
             organizations: RwLock::new(Default::default()),
             installed: tokio::sync::RwLock::new(Installed::default()),
             rollups: Default::default(),
+            exposures: Default::default(),
         }))
     }
 
@@ -196,6 +198,10 @@ impl AppState {
 
     pub(crate) fn rollups(&self) -> &crate::api::views::Rollups {
         &self.0.rollups
+    }
+
+    pub(crate) fn exposures(&self) -> &crate::api::views::ExposureCache {
+        &self.0.exposures
     }
 
     /// What the assets have installed (kept current by uploads).

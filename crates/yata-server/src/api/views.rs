@@ -22,7 +22,11 @@
 //!   NCO's and ministries' listing of findings from one bounded query
 //!   (`Store::exposed_findings`): at most [`EXPOSURE_LISTED`] findings, by
 //!   organisation, asset and id; counts are always complete and
-//!   `truncated` says whether the listing is.
+//!   `truncated` says whether the listing is. An answer is kept for
+//!   `view_cache` per vulnerability and per audience (the NCO, each
+//!   ministry, vendors), so the hundreds of people asking about the same
+//!   vulnerability during an incident cost one computation every ten
+//!   seconds ([`ExposureCache`]; `as_of` again).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -345,7 +349,7 @@ pub async fn exposure(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Response, AppError> {
     let vendor = p.org.kind == OrgKind::Vendor;
     if !matches!(p.org.kind, OrgKind::Nco | OrgKind::Ministry) && !vendor {
         return Err(AppError::NotFound);
@@ -363,6 +367,77 @@ pub async fn exposure(
         None => (vuln.as_str().to_owned(), vec![vuln.as_str().to_owned()]),
     };
     drop(knowledge);
+    let audience = match p.org.kind {
+        OrgKind::Nco => Audience::Nco,
+        OrgKind::Ministry => Audience::Ministry(p.org.id),
+        _ => Audience::Vendors,
+    };
+    let key = (primary.clone(), audience);
+    let ttl = state.config().view_cache;
+    let cache = state.exposures();
+    if let Some(body) = cache.fresh(&key, ttl) {
+        return Ok(json_bytes(body));
+    }
+    // One computation per answer at a time; the others wait and reuse it.
+    let _guard = cache.compute.lock().await;
+    if let Some(body) = cache.fresh(&key, ttl) {
+        return Ok(json_bytes(body));
+    }
+    let mut answer = compute_exposure(&state, &p, vendor, primary, ids).await?;
+    answer["as_of"] = json!(rfc3339(Timestamp::now()));
+    let body = to_bytes(&answer)?;
+    if ttl > Duration::ZERO {
+        cache.put(key, body.clone(), ttl);
+    }
+    Ok(json_bytes(body))
+}
+
+/// Who sees what in an exposure answer: the NCO all, a ministry its
+/// sectors, vendors counts only (the same for every vendor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Audience {
+    Nco,
+    Ministry(OrgId),
+    Vendors,
+}
+
+/// Exposure answers by (primary vulnerability id, audience), serialised.
+#[derive(Debug, Default)]
+pub struct ExposureCache {
+    answers: std::sync::Mutex<HashMap<(String, Audience), (Instant, Bytes)>>,
+    compute: tokio::sync::Mutex<()>,
+}
+
+/// Answers kept at most; beyond, the expired ones are dropped, and if
+/// that is not enough, all.
+const EXPOSURE_CACHED: usize = 4096;
+
+impl ExposureCache {
+    fn fresh(&self, key: &(String, Audience), ttl: Duration) -> Option<Bytes> {
+        let answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
+        let (at, body) = answers.get(key)?;
+        (at.elapsed() < ttl).then(|| body.clone())
+    }
+
+    fn put(&self, key: (String, Audience), body: Bytes, ttl: Duration) {
+        let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
+        if answers.len() >= EXPOSURE_CACHED {
+            answers.retain(|_, (at, _)| at.elapsed() < ttl);
+            if answers.len() >= EXPOSURE_CACHED {
+                answers.clear();
+            }
+        }
+        answers.insert(key, (Instant::now(), body));
+    }
+}
+
+async fn compute_exposure(
+    state: &AppState,
+    p: &Principal,
+    vendor: bool,
+    primary: String,
+    ids: Vec<String>,
+) -> Result<Value, AppError> {
     let counts = state.store().exposure_counts(&ids).await?;
     let org_ids: Vec<OrgId> = counts.iter().map(|c| c.org).collect();
     let orgs = state.organizations(&org_ids).await?;
@@ -374,7 +449,7 @@ pub async fn exposure(
         let Some(org) = orgs.get(&c.org) else {
             continue;
         };
-        if !vendor && !visibility::sees(&p, org, Object::Status) {
+        if !vendor && !visibility::sees(p, org, Object::Status) {
             continue;
         }
         let none = ["none".to_owned()];
@@ -471,7 +546,7 @@ pub async fn exposure(
         answer["listed"] = json!(listed);
         answer["truncated"] = json!((listed as u64) < total_findings);
     }
-    Ok(Json(answer))
+    Ok(answer)
 }
 
 fn exposed_json(f: &ExposedFinding, now: Timestamp) -> Value {

@@ -124,6 +124,8 @@ pub async fn app(backend: Backend) -> Option<App> {
             }],
             ..Default::default()
         },
+        // Short, so a test can see a cached view expire.
+        view_cache: std::time::Duration::from_secs(1),
         ..ServiceConfig::default()
     };
     app_with(backend, config).await
