@@ -18,6 +18,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256, Sha512};
 use yata_feeds::provider;
 
+use super::hex;
 use crate::webhooks::client;
 
 /// Largest provider metadata, ROLIE feed or `changes.csv`.
@@ -185,8 +186,4 @@ fn absolute(base: &str, reference: &str) -> Result<String, String> {
         return Err(format!("{base}: names {url}, which is not https"));
     }
     Ok(url)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
