@@ -604,14 +604,12 @@ fn a_scheduled_feed_source_is_synced_once_by_one_of_the_replicas() {
     let Some(smallvec) = yata_testdata::path("rustsec/advisory-db/crates/smallvec") else {
         return;
     };
-    // A local mirror (what an isolated network has), synced every minute.
+    // A local mirror (what an isolated network has), synced every minute;
+    // empty until the inventory is in (a replica that uploads while
+    // another swaps in new feeds is a race of its own, see the notes).
     let dir = tempfile::tempdir().unwrap();
     let mirror = dir.path().join("mirror/crates/smallvec");
     std::fs::create_dir_all(&mirror).unwrap();
-    for e in std::fs::read_dir(&smallvec).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), mirror.join(e.file_name())).unwrap();
-    }
     let config = dir.path().join("yata.toml");
     std::fs::write(
         &config,
@@ -641,6 +639,17 @@ fn a_scheduled_feed_source_is_synced_once_by_one_of_the_replicas() {
         lock.as_bytes(),
     );
     assert_eq!(status, 200);
+    for e in std::fs::read_dir(&smallvec).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), mirror.join(e.file_name())).unwrap();
+    }
+    let (status, _) = a.call(
+        "POST",
+        "/api/v1/feeds/sources/mirror/sync",
+        Some(&token),
+        &[],
+    );
+    assert_eq!(status, 202);
     let findings = format!("/api/v1/organizations/{org}/findings");
     eventually(60, "findings from the synced mirror through B", || {
         b.json("GET", &findings, &token, Value::Null).1["findings"]
