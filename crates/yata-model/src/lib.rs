@@ -7,6 +7,8 @@
 pub mod advisory;
 mod id;
 pub mod inventory;
+mod tlp;
 
 pub use advisory::*;
 pub use id::{VulnId, VulnIdError};
+pub use tlp::{Tlp, TlpError};
