@@ -98,6 +98,7 @@ use jiff::{SignedDuration, Timestamp};
 
 pub mod audit;
 mod error;
+mod incident;
 mod mail;
 mod migrations;
 mod model;
@@ -109,6 +110,7 @@ pub mod testing;
 mod webhook;
 
 pub use error::Error;
+pub use incident::*;
 pub use mail::*;
 pub use model::*;
 pub use webhook::*;
@@ -498,6 +500,87 @@ pub trait Store: Send + Sync + fmt::Debug {
         worker: &'a str,
         attempt: &'a Attempt,
     ) -> Fut<'a, ()>;
+
+    // Incident reports and alerts (see the `incident` module's docs).
+
+    /// Files a report with its indicators, vulnerabilities, assets (each
+    /// must be the organisation's: `Invalid` otherwise) and, for TLP:RED,
+    /// its named recipients; its timeline starts with "filed".
+    fn create_incident<'a>(&'a self, actor: &'a Actor, new: &'a NewIncident)
+    -> Fut<'a, IncidentId>;
+    fn incident(&self, id: IncidentId) -> Fut<'_, Option<Incident>>;
+    /// The reports of `orgs` (every report with `None`), newest first, at
+    /// most `limit`.
+    fn incidents<'a>(&'a self, orgs: Option<&'a [OrgId]>, limit: u32)
+    -> Fut<'a, Vec<IncidentHead>>;
+    /// The reports with these ids that exist, by id.
+    fn incident_heads<'a>(&'a self, ids: &'a [IncidentId]) -> Fut<'a, Vec<IncidentHead>>;
+    /// The STIX bundle a report was imported from.
+    fn incident_stix(&self, id: IncidentId) -> Fut<'_, Option<String>>;
+    /// The reporter's change, with its timeline entry. `NotFound` if none.
+    fn update_incident<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: IncidentId,
+        update: &'a IncidentUpdate,
+    ) -> Fut<'a, ()>;
+    /// A hop's (`org`'s) annotation. `NotFound` if there is no report.
+    fn annotate_incident<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: IncidentId,
+        org: OrgId,
+        to_reporter: bool,
+        body: &'a str,
+    ) -> Fut<'a, ()>;
+    /// Every timeline entry, oldest first (the caller filters).
+    fn incident_timeline(&self, id: IncidentId) -> Fut<'_, Vec<TimelineEntry>>;
+    /// Stores a file with its SHA-256 (limits are the caller's).
+    fn add_attachment<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: IncidentId,
+        org: OrgId,
+        attachment: &'a NewAttachment,
+    ) -> Fut<'a, AttachmentId>;
+    fn attachment(
+        &self,
+        incident: IncidentId,
+        id: AttachmentId,
+    ) -> Fut<'_, Option<(AttachmentMeta, Vec<u8>)>>;
+    /// The reports whose revision is after `after`, with all their
+    /// indicators: a correlation index catching up (`after` = 0 at start).
+    fn indicator_changes(&self, after: i64) -> Fut<'_, IndicatorChanges>;
+
+    /// Issues an alert to its recipients (received now), plus, when it
+    /// targets exposure, every organisation with exposed findings of
+    /// `exposed_to` (within `exposed_within`); later exposures are added
+    /// by the writes that open their findings.
+    fn create_alert<'a>(&'a self, actor: &'a Actor, new: &'a NewAlert) -> Fut<'a, AlertId>;
+    fn alert(&self, id: AlertId) -> Fut<'_, Option<Alert>>;
+    /// The alerts `org` received, with its acknowledgement, newest first.
+    fn alert_inbox(&self, org: OrgId, limit: u32) -> Fut<'_, Vec<(Alert, AlertRecipient)>>;
+    /// The alerts `org` issued, newest first.
+    fn alerts_issued(&self, org: OrgId, limit: u32) -> Fut<'_, Vec<Alert>>;
+    /// TLP:CLEAR alerts, newest first.
+    fn public_alerts(&self, limit: u32) -> Fut<'_, Vec<Alert>>;
+    /// An alert's recipient organisations, by id.
+    fn alert_recipients(&self, id: AlertId) -> Fut<'_, Vec<AlertRecipient>>;
+    fn alert_recipient(&self, id: AlertId, org: OrgId) -> Fut<'_, Option<AlertRecipient>>;
+    /// Moves `org`'s acknowledgement forward to `status`, taking the steps
+    /// before it too (who and when for each). `NotFound` if `org` is not a
+    /// recipient; `Conflict` for a step back (reading again changes
+    /// nothing).
+    fn acknowledge_alert<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: AlertId,
+        org: OrgId,
+        status: AckStatus,
+        note: Option<&'a str>,
+    ) -> Fut<'a, AlertRecipient>;
+    /// Marks a reminder for every recipient not yet acting; how many.
+    fn remind_alert<'a>(&'a self, actor: &'a Actor, id: AlertId) -> Fut<'a, u64>;
 
     // Audit and backup.
 

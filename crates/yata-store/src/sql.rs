@@ -35,6 +35,10 @@ mod reconcile;
 #[path = "outbox.rs"]
 mod outbox;
 
+/// Incident reports and alerts (`incidents.rs`).
+#[path = "incidents.rs"]
+mod incidents;
+
 /// Periodic jobs and the feed sources' state (`schedule.rs`).
 #[path = "schedule.rs"]
 mod schedule;
@@ -242,6 +246,7 @@ impl Write {
         let (update, entered) =
             reconcile::reconcile(self, org, inv.asset.0, observations, &notes).await?;
         outbox::findings_new(self, &entered).await?;
+        incidents::exposed(self, &entered).await?;
         self.audit(
             "inventory.replace",
             &format!("asset:{}", inv.asset),
@@ -580,6 +585,7 @@ impl SqlStore {
         let (update, entered) =
             reconcile::reconcile_only(&mut w, org, asset.0, observations, &notes, only).await?;
         outbox::findings_new(&mut w, &entered).await?;
+        incidents::exposed(&mut w, &entered).await?;
         w.audit(
             "findings.refresh",
             &format!("asset:{asset}"),
@@ -1518,6 +1524,7 @@ impl Store for SqlStore {
                 .await?;
             }
             outbox::findings_new(&mut w, &ids).await?;
+            incidents::exposed(&mut w, &ids).await?;
             w.audit(
                 "finding.risk_expired",
                 "findings",
@@ -1813,6 +1820,147 @@ impl Store for SqlStore {
         attempt: &'a Attempt,
     ) -> Fut<'a, ()> {
         Box::pin(outbox::finish_mail_delivery(self, id, worker, attempt))
+    }
+
+    fn create_incident<'a>(
+        &'a self,
+        actor: &'a Actor,
+        new: &'a crate::NewIncident,
+    ) -> Fut<'a, crate::IncidentId> {
+        Box::pin(incidents::create_incident(self, actor, new))
+    }
+
+    fn incident(&self, id: crate::IncidentId) -> Fut<'_, Option<crate::Incident>> {
+        Box::pin(incidents::incident(self, id))
+    }
+
+    fn incidents<'a>(
+        &'a self,
+        orgs: Option<&'a [OrgId]>,
+        limit: u32,
+    ) -> Fut<'a, Vec<crate::IncidentHead>> {
+        Box::pin(incidents::incidents(self, orgs, limit))
+    }
+
+    fn incident_heads<'a>(
+        &'a self,
+        ids: &'a [crate::IncidentId],
+    ) -> Fut<'a, Vec<crate::IncidentHead>> {
+        Box::pin(incidents::incident_heads(self, ids))
+    }
+
+    fn incident_stix(&self, id: crate::IncidentId) -> Fut<'_, Option<String>> {
+        Box::pin(incidents::incident_stix(self, id))
+    }
+
+    fn update_incident<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: crate::IncidentId,
+        update: &'a crate::IncidentUpdate,
+    ) -> Fut<'a, ()> {
+        Box::pin(incidents::update_incident(self, actor, id, update))
+    }
+
+    fn annotate_incident<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: crate::IncidentId,
+        org: OrgId,
+        to_reporter: bool,
+        body: &'a str,
+    ) -> Fut<'a, ()> {
+        Box::pin(incidents::annotate_incident(
+            self,
+            actor,
+            id,
+            org,
+            to_reporter,
+            body,
+        ))
+    }
+
+    fn incident_timeline(&self, id: crate::IncidentId) -> Fut<'_, Vec<crate::TimelineEntry>> {
+        Box::pin(incidents::incident_timeline(self, id))
+    }
+
+    fn add_attachment<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: crate::IncidentId,
+        org: OrgId,
+        attachment: &'a crate::NewAttachment,
+    ) -> Fut<'a, crate::AttachmentId> {
+        Box::pin(incidents::add_attachment(self, actor, id, org, attachment))
+    }
+
+    fn attachment(
+        &self,
+        incident: crate::IncidentId,
+        id: crate::AttachmentId,
+    ) -> Fut<'_, Option<(crate::AttachmentMeta, Vec<u8>)>> {
+        Box::pin(incidents::attachment(self, incident, id))
+    }
+
+    fn indicator_changes(&self, after: i64) -> Fut<'_, crate::IndicatorChanges> {
+        Box::pin(incidents::indicator_changes(self, after))
+    }
+
+    fn create_alert<'a>(
+        &'a self,
+        actor: &'a Actor,
+        new: &'a crate::NewAlert,
+    ) -> Fut<'a, crate::AlertId> {
+        Box::pin(incidents::create_alert(self, actor, new))
+    }
+
+    fn alert(&self, id: crate::AlertId) -> Fut<'_, Option<crate::Alert>> {
+        Box::pin(incidents::alert(self, id))
+    }
+
+    fn alert_inbox(
+        &self,
+        org: OrgId,
+        limit: u32,
+    ) -> Fut<'_, Vec<(crate::Alert, crate::AlertRecipient)>> {
+        Box::pin(incidents::alert_inbox(self, org, limit))
+    }
+
+    fn alerts_issued(&self, org: OrgId, limit: u32) -> Fut<'_, Vec<crate::Alert>> {
+        Box::pin(incidents::alerts_issued(self, org, limit))
+    }
+
+    fn public_alerts(&self, limit: u32) -> Fut<'_, Vec<crate::Alert>> {
+        Box::pin(incidents::public_alerts(self, limit))
+    }
+
+    fn alert_recipients(&self, id: crate::AlertId) -> Fut<'_, Vec<crate::AlertRecipient>> {
+        Box::pin(incidents::alert_recipients(self, id))
+    }
+
+    fn alert_recipient(
+        &self,
+        id: crate::AlertId,
+        org: OrgId,
+    ) -> Fut<'_, Option<crate::AlertRecipient>> {
+        Box::pin(incidents::alert_recipient(self, id, org))
+    }
+
+    fn acknowledge_alert<'a>(
+        &'a self,
+        actor: &'a Actor,
+        id: crate::AlertId,
+        org: OrgId,
+        status: crate::AckStatus,
+        note: Option<&'a str>,
+    ) -> Fut<'a, crate::AlertRecipient> {
+        Box::pin(incidents::acknowledge_alert(
+            self, actor, id, org, status, note,
+        ))
+    }
+
+    fn remind_alert<'a>(&'a self, actor: &'a Actor, id: crate::AlertId) -> Fut<'a, u64> {
+        Box::pin(incidents::remind_alert(self, actor, id))
     }
 
     fn audit_entries(&self, after: u64, limit: u32) -> Fut<'_, Vec<AuditEntry>> {

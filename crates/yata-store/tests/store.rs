@@ -155,6 +155,8 @@ both!(
     webhook_deliveries_are_leased_once_and_logged,
     periodic_jobs_are_queued_once_per_period,
     mail_subscriptions_get_events_and_their_own_queue,
+    incidents_keep_indicators_timeline_and_revisions,
+    alerts_reach_exposed_organisations_now_and_later,
 );
 
 const ADMIN: Actor = Actor::Cli;
@@ -2733,4 +2735,345 @@ async fn periodic_jobs_are_queued_once_per_period(db: &TestDb) {
         ]
     );
     assert!(s.feed_source("absent").await.unwrap().is_none());
+}
+
+fn at(second: i64) -> Timestamp {
+    Timestamp::from_second(second).unwrap()
+}
+
+fn indicator(kind: &str, value: &str, first: i64, last: i64) -> IncidentIndicator {
+    IncidentIndicator {
+        kind: kind.to_owned(),
+        value: value.to_owned(),
+        first_seen: Some(at(first)),
+        last_seen: Some(at(last)),
+    }
+}
+
+fn report(org: OrgId, title: &str, indicators: Vec<IncidentIndicator>) -> NewIncident {
+    NewIncident {
+        org,
+        reporter_user: None,
+        title: title.to_owned(),
+        description: "phishing wave".to_owned(),
+        status: IncidentStatus::Suspected,
+        tlp: Tlp::Amber,
+        detected_at: Some(at(1_790_000_000)),
+        started_at: None,
+        contained_at: None,
+        service_impact: ServiceImpact::Degraded,
+        continuity_impact: None,
+        handling: Some("do not contact the sender".to_owned()),
+        assets: Vec::new(),
+        vulnerabilities: vec!["CVE-2024-3400".to_owned()],
+        indicators,
+        recipients: Vec::new(),
+        stix: None,
+    }
+}
+
+async fn incidents_keep_indicators_timeline_and_revisions(db: &TestDb) {
+    let s = &db.store;
+    let (mine, asset) = setup_asset(db).await;
+    let other = s
+        .create_organization(&ADMIN, &org("Gas West", OrgKind::Operator, &["gas"]))
+        .await
+        .unwrap();
+    let foreign = s
+        .create_asset(&ADMIN, &software(other, "meters"))
+        .await
+        .unwrap();
+
+    // Another organisation's asset: refused, nothing written.
+    let before = s.audit_entries(0, 10_000).await.unwrap().len();
+    let mut bad = report(mine, "bad", vec![indicator("ipv4", "198.51.100.7", 10, 20)]);
+    bad.assets = vec![foreign];
+    assert!(matches!(
+        s.create_incident(&ADMIN, &bad).await,
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(s.audit_entries(0, 10_000).await.unwrap().len(), before);
+    assert!(s.incidents(None, 100).await.unwrap().is_empty());
+
+    let mut first = report(
+        mine,
+        "C2 beacons",
+        vec![
+            indicator("ipv4", "198.51.100.7", 100, 200),
+            indicator("domain", "evil.example", 150, 150),
+        ],
+    );
+    first.assets = vec![asset];
+    let a = s.create_incident(&ADMIN, &first).await.unwrap();
+    let b = s
+        .create_incident(
+            &ADMIN,
+            &report(
+                other,
+                "Same C2",
+                vec![indicator("ipv4", "198.51.100.7", 50, 60)],
+            ),
+        )
+        .await
+        .unwrap();
+    let got = s.incident(a).await.unwrap().unwrap();
+    assert_eq!(got.head.title, "C2 beacons");
+    assert_eq!(got.head.tlp, Tlp::Amber);
+    assert_eq!(got.head.status, IncidentStatus::Suspected);
+    assert_eq!(got.assets, vec![asset]);
+    assert_eq!(got.vulnerabilities, vec!["CVE-2024-3400".to_owned()]);
+    assert_eq!(
+        got.indicators
+            .iter()
+            .map(|i| (i.kind.as_str(), i.value.as_str()))
+            .collect::<Vec<_>>(),
+        [("domain", "evil.example"), ("ipv4", "198.51.100.7")]
+    );
+
+    // Every report at start, then only what changed.
+    let all = s.indicator_changes(0).await.unwrap();
+    assert_eq!(
+        all.incidents.iter().map(|i| i.id).collect::<Vec<_>>(),
+        [a, b]
+    );
+    assert_eq!(all.incidents[0].indicators.len(), 2);
+    assert!(
+        s.indicator_changes(all.latest)
+            .await
+            .unwrap()
+            .incidents
+            .is_empty()
+    );
+
+    // An update widens an indicator's sightings and adds one; the revision
+    // moves, and a follower sees only this report, whole.
+    s.update_incident(
+        &ADMIN,
+        a,
+        &IncidentUpdate {
+            status: Some(IncidentStatus::Contained),
+            contained_at: Some(at(300)),
+            add_indicators: vec![
+                indicator("ipv4", "198.51.100.7", 90, 400),
+                indicator("url", "http://evil.example/x", 300, 300),
+            ],
+            note: "isolated the mail gateway".to_owned(),
+            ..IncidentUpdate::default()
+        },
+    )
+    .await
+    .unwrap();
+    let changed = s.indicator_changes(all.latest).await.unwrap();
+    assert!(changed.latest > all.latest);
+    assert_eq!(changed.incidents.len(), 1);
+    assert_eq!(changed.incidents[0].id, a);
+    assert_eq!(changed.incidents[0].indicators.len(), 3);
+    let got = s.incident(a).await.unwrap().unwrap();
+    assert_eq!(got.head.status, IncidentStatus::Contained);
+    assert_eq!(got.head.contained_at, Some(at(300)));
+    let ip = got.indicators.iter().find(|i| i.kind == "ipv4").unwrap();
+    assert_eq!((ip.first_seen, ip.last_seen), (Some(at(90)), Some(at(400))));
+
+    // A hop annotates; an attachment is kept with its digest.
+    let nco = s.nco_organization(&ADMIN).await.unwrap();
+    s.annotate_incident(&ADMIN, a, nco, false, "seen in two sectors")
+        .await
+        .unwrap();
+    let file = s
+        .add_attachment(
+            &ADMIN,
+            a,
+            mine,
+            &NewAttachment {
+                name: "headers.txt".into(),
+                media_type: "text/plain".into(),
+                body: b"Received: from evil.example".to_vec(),
+            },
+        )
+        .await
+        .unwrap();
+    let (meta, body) = s.attachment(a, file).await.unwrap().unwrap();
+    assert_eq!(body, b"Received: from evil.example");
+    assert_eq!(meta.size, 27);
+    assert_eq!(meta.digest, hex(&sha256(b"Received: from evil.example")));
+    assert!(s.attachment(b, file).await.unwrap().is_none());
+    let timeline = s.incident_timeline(a).await.unwrap();
+    assert_eq!(
+        timeline
+            .iter()
+            .map(|e| (e.kind, e.to_reporter))
+            .collect::<Vec<_>>(),
+        [
+            (TimelineKind::Filed, true),
+            (TimelineKind::Update, true),
+            (TimelineKind::Annotation, false),
+            (TimelineKind::Attachment, true),
+        ]
+    );
+    assert_eq!(timeline[1].status, Some(IncidentStatus::Contained));
+    assert_eq!(timeline[2].org, nco);
+
+    // Listings by organisation; missing reports.
+    let mine = s.incidents(Some(&[mine]), 100).await.unwrap();
+    assert_eq!(mine.iter().map(|h| h.id).collect::<Vec<_>>(), [a]);
+    assert_eq!(s.incidents(None, 100).await.unwrap().len(), 2);
+    assert!(s.incident(IncidentId(9_999)).await.unwrap().is_none());
+    assert!(matches!(
+        s.update_incident(&ADMIN, IncidentId(9_999), &IncidentUpdate::default())
+            .await,
+        Err(Error::NotFound(_))
+    ));
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+async fn alerts_reach_exposed_organisations_now_and_later(db: &TestDb) {
+    let s = &db.store;
+    let (exposed_org, asset) = setup_asset(db).await;
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(asset, "one"),
+        &[seen("CVE-2024-3400", "pkg:generic/panos@10.2.0")],
+    )
+    .await
+    .unwrap();
+    let later = s
+        .create_organization(&ADMIN, &org("Rail West", OrgKind::Operator, &["railways"]))
+        .await
+        .unwrap();
+    let later_asset = s
+        .create_asset(&ADMIN, &software(later, "signals"))
+        .await
+        .unwrap();
+    let outside = s
+        .create_organization(&ADMIN, &org("Gas North", OrgKind::Operator, &["gas"]))
+        .await
+        .unwrap();
+    let outside_asset = s
+        .create_asset(&ADMIN, &software(outside, "meters"))
+        .await
+        .unwrap();
+    let named = s
+        .create_organization(&ADMIN, &org("Water", OrgKind::Operator, &["water"]))
+        .await
+        .unwrap();
+    let nco = s.nco_organization(&ADMIN).await.unwrap();
+
+    let new = NewAlert {
+        issuer_org: nco,
+        issuer_user: None,
+        title_ja: Some("PAN-OS の脆弱性".into()),
+        body_ja: Some("直ちに更新してください".into()),
+        title_en: Some("PAN-OS vulnerability".into()),
+        body_en: Some("Update now".into()),
+        tlp: Tlp::Amber,
+        severity: Some(AlertSeverity::Critical),
+        deadline: Some(at(1_900_000_000)),
+        actions: vec!["apply the hotfix".into()],
+        targets: r#"{"exposed_to":["CVE-2024-3400"]}"#.into(),
+        vulnerabilities: vec!["CVE-2024-3400".into()],
+        indicators: vec![("ipv4".into(), "198.51.100.7".into())],
+        exposed_to: vec!["CVE-2024-3400".into(), "GHSA-xxxx-yyyy-zzzz".into()],
+        recipients: vec![(named, RecipientReason::Organization)],
+        named_users: Vec::new(),
+        source_incident: None,
+        source_sector: Some("railways".into()),
+        relay_of: None,
+        // Railways only: Gas North's later exposure does not reach it.
+        exposed_within: Some(vec![exposed_org, later]),
+    };
+    let id = s.create_alert(&ADMIN, &new).await.unwrap();
+    let orgs = |r: Vec<AlertRecipient>| {
+        r.into_iter()
+            .map(|r| (r.org, r.reason, r.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        orgs(s.alert_recipients(id).await.unwrap()),
+        [
+            (exposed_org, RecipientReason::Exposed, AckStatus::Received),
+            (named, RecipientReason::Organization, AckStatus::Received),
+        ]
+    );
+    let got = s.alert(id).await.unwrap().unwrap();
+    assert_eq!(got.title_ja.as_deref(), Some("PAN-OS の脆弱性"));
+    assert_eq!(got.actions, ["apply the hotfix"]);
+    assert_eq!(
+        got.indicators,
+        [("ipv4".to_owned(), "198.51.100.7".to_owned())]
+    );
+    assert_eq!(got.exposed_to.len(), 2);
+
+    // New exposures join in the write that opens their findings: inside
+    // the scope (by an alias, too), not outside it.
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(later_asset, "two"),
+        &[seen("GHSA-xxxx-yyyy-zzzz", "pkg:npm/x@1")],
+    )
+    .await
+    .unwrap();
+    s.replace_inventory(
+        &ADMIN,
+        &inventory(outside_asset, "three"),
+        &[seen("CVE-2024-3400", "pkg:generic/panos@10.2.0")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        orgs(s.alert_recipients(id).await.unwrap()),
+        [
+            (exposed_org, RecipientReason::Exposed, AckStatus::Received),
+            (later, RecipientReason::Exposed, AckStatus::Received),
+            (named, RecipientReason::Organization, AckStatus::Received),
+        ]
+    );
+
+    // Acknowledgements move forward, taking the steps before.
+    let r = s
+        .acknowledge_alert(
+            &Actor::User(UserId(7)),
+            id,
+            exposed_org,
+            AckStatus::Acting,
+            Some("patch window tonight"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, AckStatus::Acting);
+    assert_eq!(r.read.as_ref().unwrap().1, "user:7");
+    assert_eq!(r.acting.as_ref().unwrap().1, "user:7");
+    assert!(r.done.is_none());
+    assert_eq!(r.note.as_deref(), Some("patch window tonight"));
+    assert!(matches!(
+        s.acknowledge_alert(&ADMIN, id, exposed_org, AckStatus::Read, None)
+            .await,
+        Err(Error::Conflict(_))
+    ));
+    assert!(matches!(
+        s.acknowledge_alert(&ADMIN, id, outside, AckStatus::Read, None)
+            .await,
+        Err(Error::NotFound(_))
+    ));
+    // Reading again records nothing.
+    let audit = s.audit_entries(0, 10_000).await.unwrap().len();
+    s.acknowledge_alert(&ADMIN, id, named, AckStatus::Read, None)
+        .await
+        .unwrap();
+    s.acknowledge_alert(&ADMIN, id, named, AckStatus::Read, None)
+        .await
+        .unwrap();
+    assert_eq!(s.audit_entries(0, 10_000).await.unwrap().len(), audit + 1);
+
+    // Reminders go to those not yet acting.
+    assert_eq!(s.remind_alert(&ADMIN, id).await.unwrap(), 2);
+    let inbox = s.alert_inbox(later, 10).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].1.reminders, 1);
+    assert!(s.alert_inbox(outside, 10).await.unwrap().is_empty());
+    assert_eq!(s.alerts_issued(nco, 10).await.unwrap().len(), 1);
+    assert!(s.public_alerts(10).await.unwrap().is_empty());
 }
