@@ -38,9 +38,10 @@
 //! The postings word is the report slot itself when one report carries the
 //! value (most values), or the index of a sorted `Vec<u32>` of slots when
 //! several do. A report holds its indicators' ids (sorted) and each one's
-//! first and last seen; an indicator's first and last seen over all reports
-//! are computed from its postings when asked, so removing a report needs no
-//! recomputation. Values no report carries any more are freed and their ids
+//! first and last seen; a value carried by several reports keeps their
+//! earliest first and latest last seen beside its slots, counted again from
+//! its reports only when the report that set one of them leaves or narrows
+//! it. Values no report carries any more are freed and their ids
 //! reused; the arena is compacted when half of it is dead. Measured figures
 //! are in `benches/correlate.rs`.
 //!
@@ -231,6 +232,15 @@ impl Value {
     }
 }
 
+/// The postings of a value carried by two or more reports.
+#[derive(Debug, Default)]
+struct Many {
+    /// Report slots, sorted.
+    slots: Vec<u32>,
+    /// The earliest first seen and latest last seen over them.
+    seen: [i64; 2],
+}
+
 #[derive(Debug, Default)]
 struct Report {
     id: ReportId,
@@ -254,8 +264,8 @@ pub struct Correlator {
     free_values: Vec<u32>,
     /// Value ids hashed by (kind code, text).
     index: HashTable<u32>,
-    /// Postings of values carried by two or more reports: sorted slots.
-    many: Vec<Vec<u32>>,
+    /// Postings of values carried by two or more reports.
+    many: Vec<Many>,
     free_many: Vec<u32>,
     reports: Vec<Report>,
     free_reports: Vec<u32>,
@@ -386,26 +396,33 @@ impl Correlator {
             }
         };
         let old = std::mem::take(&mut self.reports[slot as usize].values);
+        let old_seen = std::mem::take(&mut self.reports[slot as usize].seen);
         self.postings -= old.len();
         self.postings += new.len();
+        // Values whose first/last seen over several reports must be counted
+        // again once this report is written.
+        let mut recount = Vec::new();
         // Old and new are sorted: one merge finds what to drop and to add.
         let (mut i, mut j) = (0, 0);
         while i < old.len() || j < new.len() {
             match (old.get(i), new.get(j)) {
-                (Some(&o), Some(&(n, _))) if o == n => {
+                (Some(&o), Some(&(n, seen))) if o == n => {
+                    if seen != old_seen[i] {
+                        self.change_seen(n, old_seen[i], seen, &mut recount);
+                    }
                     i += 1;
                     j += 1;
                 }
                 (Some(&o), Some(&(n, _))) if o < n => {
-                    self.remove_posting(o, slot);
+                    self.remove_posting(o, slot, old_seen[i], &mut recount);
                     i += 1;
                 }
                 (Some(&o), None) => {
-                    self.remove_posting(o, slot);
+                    self.remove_posting(o, slot, old_seen[i], &mut recount);
                     i += 1;
                 }
-                (_, Some(&(n, _))) => {
-                    self.add_posting(n, slot);
+                (_, Some(&(n, seen))) => {
+                    self.add_posting(n, slot, seen);
                     j += 1;
                 }
                 (None, None) => unreachable!(),
@@ -417,6 +434,7 @@ impl Correlator {
         r.live = true;
         r.values = new.iter().map(|e| e.0).collect();
         r.seen = new.iter().map(|e| e.1).collect();
+        self.recount(recount);
         self.maybe_compact();
         Ok(())
     }
@@ -428,9 +446,11 @@ impl Correlator {
         };
         let r = std::mem::take(&mut self.reports[slot as usize]);
         self.postings -= r.values.len();
-        for &v in &r.values {
-            self.remove_posting(v, slot);
+        let mut recount = Vec::new();
+        for (&v, &seen) in r.values.iter().zip(&r.seen) {
+            self.remove_posting(v, slot, seen, &mut recount);
         }
+        self.recount(recount);
         self.free_reports.push(slot);
         self.maybe_compact();
         true
@@ -476,36 +496,50 @@ impl Correlator {
         id
     }
 
-    fn add_posting(&mut self, value: u32, slot: u32) {
+    /// When the report in `slot` saw `value` (which it carries).
+    fn seen_by(&self, slot: u32, value: u32) -> [i64; 2] {
+        let r = &self.reports[slot as usize];
+        r.values
+            .binary_search(&value)
+            .map_or([i64::MAX, i64::MIN], |i| r.seen[i])
+    }
+
+    fn add_posting(&mut self, value: u32, slot: u32, seen: [i64; 2]) {
         let word = self.values[value as usize].postings;
         if word == NONE {
             self.values[value as usize].postings = slot;
         } else if word & MANY == 0 {
-            let list = if word < slot {
-                vec![word, slot]
-            } else {
-                vec![slot, word]
+            let other = self.seen_by(word, value);
+            let many = Many {
+                slots: if word < slot {
+                    vec![word, slot]
+                } else {
+                    vec![slot, word]
+                },
+                seen: widen(other, seen),
             };
             let at = match self.free_many.pop() {
                 Some(at) => {
-                    self.many[at as usize] = list;
+                    self.many[at as usize] = many;
                     at
                 }
                 None => {
-                    self.many.push(list);
+                    self.many.push(many);
                     (self.many.len() - 1) as u32
                 }
             };
             self.values[value as usize].postings = MANY | at;
         } else {
-            let list = &mut self.many[(word & !MANY) as usize];
-            if let Err(at) = list.binary_search(&slot) {
-                list.insert(at, slot);
+            let many = &mut self.many[(word & !MANY) as usize];
+            if let Err(at) = many.slots.binary_search(&slot) {
+                many.slots.insert(at, slot);
             }
+            many.seen = widen(many.seen, seen);
         }
     }
 
-    fn remove_posting(&mut self, value: u32, slot: u32) {
+    /// `slot` no longer carries `value`, which it saw `seen`.
+    fn remove_posting(&mut self, value: u32, slot: u32, seen: [i64; 2], recount: &mut Vec<u32>) {
         let word = self.values[value as usize].postings;
         if word & MANY == 0 {
             debug_assert_eq!(word, slot);
@@ -513,14 +547,51 @@ impl Correlator {
             return;
         }
         let at = word & !MANY;
-        let list = &mut self.many[at as usize];
-        if let Ok(i) = list.binary_search(&slot) {
-            list.remove(i);
+        let many = &mut self.many[at as usize];
+        if let Ok(i) = many.slots.binary_search(&slot) {
+            many.slots.remove(i);
         }
-        if list.len() == 1 {
-            self.values[value as usize].postings = list[0];
-            self.many[at as usize] = Vec::new();
+        if many.slots.len() == 1 {
+            self.values[value as usize].postings = many.slots[0];
+            self.many[at as usize] = Many::default();
             self.free_many.push(at);
+        } else if seen[0] == many.seen[0] || seen[1] == many.seen[1] {
+            recount.push(value);
+        }
+    }
+
+    /// The report carrying `value` saw it `old`, now `new`.
+    fn change_seen(&mut self, value: u32, old: [i64; 2], new: [i64; 2], recount: &mut Vec<u32>) {
+        let word = self.values[value as usize].postings;
+        if word & MANY == 0 {
+            return;
+        }
+        let many = &mut self.many[(word & !MANY) as usize];
+        if (old[0] == many.seen[0] && new[0] > old[0])
+            || (old[1] == many.seen[1] && new[1] < old[1])
+        {
+            recount.push(value);
+        } else {
+            many.seen = widen(many.seen, new);
+        }
+    }
+
+    /// Counts the first/last seen of values carried by several reports
+    /// again, from their reports (after one of them narrowed or left).
+    fn recount(&mut self, values: Vec<u32>) {
+        for value in values {
+            let word = self.values[value as usize].postings;
+            if word == NONE || word & MANY == 0 {
+                continue;
+            }
+            let at = (word & !MANY) as usize;
+            let seen = self.many[at]
+                .slots
+                .iter()
+                .fold([i64::MAX, i64::MIN], |acc, &s| {
+                    widen(acc, self.seen_by(s, value))
+                });
+            self.many[at].seen = seen;
         }
     }
 
@@ -562,7 +633,7 @@ impl Correlator {
         if *word == NONE {
             &[]
         } else if word & MANY != 0 {
-            &self.many[(word & !MANY) as usize]
+            &self.many[(word & !MANY) as usize].slots
         } else {
             std::slice::from_ref(word)
         }
@@ -818,18 +889,16 @@ impl Correlator {
     pub fn indicator(&self, kind: Kind, value: &str) -> Option<IndicatorStats> {
         let id = self.find(kind, value)?;
         let postings = self.postings_of(id);
-        let (mut first, mut last) = (i64::MAX, i64::MIN);
-        for &slot in postings {
-            let r = &self.reports[slot as usize];
-            if let Ok(i) = r.values.binary_search(&id) {
-                first = first.min(r.seen[i][0]);
-                last = last.max(r.seen[i][1]);
-            }
-        }
+        let word = self.values[id as usize].postings;
+        let [first_seen, last_seen] = if word & MANY == 0 {
+            self.seen_by(word, id)
+        } else {
+            self.many[(word & !MANY) as usize].seen
+        };
         Some(IndicatorStats {
             reports: postings.len(),
-            first_seen: first,
-            last_seen: last,
+            first_seen,
+            last_seen,
             benign: self.values[id as usize].benign(),
             common: postings.len() > self.common_limit,
         })
@@ -891,8 +960,12 @@ impl Correlator {
             + self.values.capacity() * size_of::<Value>()
             + self.free_values.capacity() * 4
             + table(self.index.capacity(), 4)
-            + self.many.capacity() * size_of::<Vec<u32>>()
-            + self.many.iter().map(|l| l.capacity() * 4).sum::<usize>()
+            + self.many.capacity() * size_of::<Many>()
+            + self
+                .many
+                .iter()
+                .map(|m| m.slots.capacity() * 4)
+                .sum::<usize>()
             + self.free_many.capacity() * 4
             + self.reports.capacity() * size_of::<Report>()
             + self
@@ -903,6 +976,11 @@ impl Correlator {
             + self.free_reports.capacity() * 4
             + table(self.slots.capacity(), size_of::<(ReportId, u32)>())
     }
+}
+
+/// The earliest first and latest last of two sightings.
+fn widen(a: [i64; 2], b: [i64; 2]) -> [i64; 2] {
+    [a[0].min(b[0]), a[1].max(b[1])]
 }
 
 /// The common elements of two sorted lists.

@@ -1,5 +1,5 @@
-//! `related`, `clusters` and `cluster_of` against brute force over every
-//! pair of reports, after random upserts and removals.
+//! `related`, `clusters`, `cluster_of` and first/last seen against brute
+//! force over every pair of reports, after random upserts and removals.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,13 +20,13 @@ fn benign() -> Benign {
 
 #[derive(Debug, Clone)]
 enum Op {
-    Upsert(ReportId, u32, Vec<u8>),
+    Upsert(ReportId, u32, Vec<(u8, i64, i64)>),
     Remove(ReportId),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0u64..12, 0u32..4, prop::collection::vec(0u8..14, 0..5))
+        4 => (0u64..12, 0u32..4, prop::collection::vec((0u8..14, 0i64..10, 0i64..10), 0..5))
             .prop_map(|(r, g, v)| Op::Upsert(r, g, v)),
         1 => (0u64..12).prop_map(Op::Remove),
     ]
@@ -34,6 +34,8 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// What brute force sees: report → (group, distinct values).
 type Model = BTreeMap<ReportId, (u32, BTreeSet<u8>)>;
+/// And when: (report, value) → [first, last].
+type Seen = BTreeMap<(ReportId, u8), [i64; 2]>;
 
 fn links(model: &Model, v: u8) -> bool {
     v > 1 && model.values().filter(|(_, vs)| vs.contains(&v)).count() <= COMMON_LIMIT
@@ -75,26 +77,32 @@ fn components(model: &Model, visible: &dyn Fn(ReportId) -> bool) -> Vec<BTreeSet
     out
 }
 
-fn apply(index: &mut Correlator, model: &mut Model, op: &Op) {
+fn apply(index: &mut Correlator, model: &mut Model, seen: &mut Seen, op: &Op) {
     match op {
         Op::Upsert(r, g, vs) => {
-            let texts: Vec<String> = vs.iter().map(|&v| value(v)).collect();
+            let texts: Vec<String> = vs.iter().map(|&(v, ..)| value(v)).collect();
             index
                 .upsert(
                     *r,
                     *g,
-                    texts.iter().map(|t| Sighting {
+                    texts.iter().zip(vs).map(|(t, &(_, a, b))| Sighting {
                         kind: Kind::Domain,
                         value: t,
-                        first_seen: 0,
-                        last_seen: 0,
+                        first_seen: a,
+                        last_seen: b,
                     }),
                 )
                 .unwrap();
-            model.insert(*r, (*g, vs.iter().copied().collect()));
+            model.insert(*r, (*g, vs.iter().map(|v| v.0).collect()));
+            seen.retain(|k, _| k.0 != *r);
+            for &(v, a, b) in vs {
+                let e = seen.entry((*r, v)).or_insert([i64::MAX, i64::MIN]);
+                *e = [e[0].min(a.min(b)), e[1].max(a.max(b))];
+            }
         }
         Op::Remove(r) => {
             assert_eq!(index.remove(*r), model.remove(r).is_some());
+            seen.retain(|k, _| k.0 != *r);
         }
     }
 }
@@ -106,8 +114,9 @@ proptest! {
     fn the_index_agrees_with_brute_force(ops in prop::collection::vec(op(), 0..40), hidden in 0u64..13) {
         let mut index = Correlator::new(Config { benign: benign(), common_limit: COMMON_LIMIT });
         let mut model = Model::new();
+        let mut seen = Seen::new();
         for op in &ops {
-            apply(&mut index, &mut model, op);
+            apply(&mut index, &mut model, &mut seen, op);
         }
         let visible = |r: ReportId| r != hidden;
 
@@ -120,6 +129,17 @@ proptest! {
             let carriers: Vec<ReportId> =
                 model.iter().filter(|(_, (_, vs))| vs.contains(&v)).map(|(r, _)| *r).collect();
             prop_assert_eq!(index.reports_with(Kind::Domain, &value(v)), carriers);
+            let expect = seen
+                .iter()
+                .filter(|(k, _)| k.1 == v)
+                .fold(None, |acc: Option<(usize, i64, i64)>, (_, s)| {
+                    let (n, a, b) = acc.unwrap_or((0, i64::MAX, i64::MIN));
+                    Some((n + 1, a.min(s[0]), b.max(s[1])))
+                });
+            let got = index
+                .indicator(Kind::Domain, &value(v))
+                .map(|s| (s.reports, s.first_seen, s.last_seen));
+            prop_assert_eq!(got, expect);
         }
 
         // related: every visible other report sharing a linking value.
@@ -172,9 +192,10 @@ proptest! {
 
         // The same state built afresh answers the same.
         let mut fresh = Correlator::new(Config { benign: benign(), common_limit: COMMON_LIMIT });
-        let mut fresh_model = Model::new();
+        let (mut fresh_model, mut fresh_seen) = (Model::new(), Seen::new());
         for (r, (g, vs)) in &model {
-            apply(&mut fresh, &mut fresh_model, &Op::Upsert(*r, *g, vs.iter().copied().collect()));
+            let vs = vs.iter().map(|&v| (v, seen[&(*r, v)][0], seen[&(*r, v)][1])).collect();
+            apply(&mut fresh, &mut fresh_model, &mut fresh_seen, &Op::Upsert(*r, *g, vs));
         }
         prop_assert_eq!(fresh.clusters(&query, visible), clusters);
     }
