@@ -481,7 +481,6 @@ impl<'a> Parser<'a> {
         let path = self.path()?;
         let negated = self.keyword("NOT")?;
         self.ws()?;
-        let at = self.pos;
         let op = self.operator()?;
         self.ws()?;
         let value_at = self.pos;
@@ -516,7 +515,6 @@ impl<'a> Parser<'a> {
                 }
             }
         };
-        let _ = at;
         Ok(Comparison::Test {
             path,
             negated,
@@ -681,7 +679,7 @@ impl<'a> Parser<'a> {
             }
             Some(b'h') if next == Some(b'\'') => {
                 let (at, body) = self.quoted_raw()?;
-                if body.len() % 2 != 0 || !body.bytes().all(|c| c.is_ascii_hexdigit()) {
+                if !body.len().is_multiple_of(2) || !body.bytes().all(|c| c.is_ascii_hexdigit()) {
                     return Err(self.err_at(at, "invalid hex literal (pairs of hex digits)"));
                 }
                 Ok(Literal::Hex(body.to_owned()))
@@ -799,7 +797,7 @@ pub(crate) fn is_timestamp(s: &str) -> bool {
 
 fn is_base64(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return false;
     }
     let body = s.trim_end_matches('=');
