@@ -8,6 +8,19 @@ use crate::api::{Auth, Body, routes};
 
 fn schemas() -> Value {
     let criticality = json!({ "enum": ["low", "medium", "high", "very-high"] });
+    let tlp = json!({ "enum": ["clear", "green", "amber", "amber+strict", "red"] });
+    let indicators = json!({
+        "type": "array", "maxItems": 10000,
+        "items": { "oneOf": [
+            { "type": "string", "description": "Type inferred; defanged forms (hxxp, [.]) accepted." },
+            { "type": "object", "required": ["type", "value"], "properties": {
+                "type": { "enum": ["ipv4", "ipv6", "ipv4-cidr", "ipv6-cidr", "domain", "url", "email", "md5", "sha1", "sha256", "sha512", "cve"] },
+                "value": { "type": "string" },
+                "first_seen": { "type": "string", "format": "date-time" },
+                "last_seen": { "type": "string", "format": "date-time" }
+            }}
+        ]}
+    });
     let states = json!({ "enum": ["open", "in_triage", "fixed", "mitigated", "not_affected", "risk_accepted", "false_positive"] });
     json!({
         "Error": {
@@ -89,6 +102,86 @@ fn schemas() -> Value {
                     "description": "Only findings whose BOD 26-04 decision is this or more urgent; absent: every finding."
                 },
                 "language": { "enum": ["ja", "en", "ja+en"], "default": "ja+en", "description": "ja+en: Japanese first, then English, in one message." }
+            }
+        },
+        "IncidentReport": {
+            "type": "object", "additionalProperties": false,
+            "required": ["title", "status", "tlp"],
+            "description": "Or a STIX 2.1 bundle sent as application/stix+json.",
+            "properties": {
+                "title": { "type": "string", "minLength": 1, "maxLength": 300 },
+                "description": { "type": "string" },
+                "status": { "enum": ["suspected", "confirmed", "contained", "recovered"] },
+                "tlp": tlp,
+                "indicators": indicators,
+                "vulnerabilities": { "type": "array", "items": { "type": "string" }, "maxItems": 1000 },
+                "asset_ids": { "type": "array", "items": { "type": "integer" }, "description": "Assets of the caller's organisation." },
+                "detected_at": { "type": "string", "format": "date-time" },
+                "started_at": { "type": "string", "format": "date-time" },
+                "contained_at": { "type": "string", "format": "date-time" },
+                "service_impact": { "enum": ["none", "degraded", "outage"], "default": "none" },
+                "continuity_impact": { "type": "string", "description": "The effect on business continuity." },
+                "handling": { "type": "string", "description": "Free-text handling notes." },
+                "recipients": { "type": "array", "items": { "type": "integer" }, "description": "TLP:RED only (and required): the user ids of the named people." }
+            }
+        },
+        "IncidentUpdate": {
+            "type": "object", "additionalProperties": false,
+            "required": ["note"],
+            "properties": {
+                "note": { "type": "string", "minLength": 1, "description": "What changed: the timeline entry." },
+                "status": { "enum": ["suspected", "confirmed", "contained", "recovered"] },
+                "contained_at": { "type": "string", "format": "date-time" },
+                "service_impact": { "enum": ["none", "degraded", "outage"] },
+                "continuity_impact": { "type": "string" },
+                "handling": { "type": "string" },
+                "indicators": indicators,
+                "vulnerabilities": { "type": "array", "items": { "type": "string" } }
+            }
+        },
+        "Annotation": {
+            "type": "object", "additionalProperties": false,
+            "required": ["body"],
+            "properties": {
+                "body": { "type": "string", "minLength": 1 },
+                "to_reporter": { "type": "boolean", "default": true, "description": "false: for the ministries and the NCO only." }
+            }
+        },
+        "Alert": {
+            "type": "object", "additionalProperties": false,
+            "required": ["tlp"],
+            "description": "title or title_ja required (copied from the original with relay_of).",
+            "properties": {
+                "title": { "type": "string", "maxLength": 300, "description": "English." },
+                "body": { "type": "string", "description": "English." },
+                "title_ja": { "type": "string", "maxLength": 300 },
+                "body_ja": { "type": "string" },
+                "tlp": tlp,
+                "severity": { "enum": ["low", "medium", "high", "critical"] },
+                "deadline": { "type": "string", "format": "date-time" },
+                "actions": { "type": "array", "items": { "type": "string" }, "maxItems": 50, "description": "Required actions." },
+                "targets": {
+                    "type": "object", "additionalProperties": false,
+                    "properties": {
+                        "all": { "type": "boolean" },
+                        "sectors": { "type": "array", "items": { "type": "string" } },
+                        "organizations": { "type": "array", "items": { "type": "integer" } },
+                        "exposed_to": { "type": "array", "items": { "type": "string" }, "description": "Every organisation with exposed findings of these vulnerabilities (any alias), now and as new exposures appear." }
+                    }
+                },
+                "recipients": { "type": "array", "items": { "type": "integer" }, "description": "TLP:RED only (and required): user ids." },
+                "vulnerabilities": { "type": "array", "items": { "type": "string" } },
+                "indicators": indicators,
+                "from_incident": { "type": "integer", "description": "A report whose indicators and vulnerabilities the alert shares, attributed to its sector only (not for AMBER+STRICT or RED reports)." },
+                "relay_of": { "type": "integer", "description": "An alert this one relays (not AMBER+STRICT or RED ones)." }
+            }
+        },
+        "Acknowledgement": {
+            "type": "object", "additionalProperties": false,
+            "required": ["status"],
+            "properties": {
+                "status": { "enum": ["read", "acting", "done"] },
+                "note": { "type": "string" }
             }
         },
         "NewAsset": {

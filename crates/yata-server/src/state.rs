@@ -39,6 +39,9 @@ pub struct ServiceConfig {
     /// computation before it is refreshed (see `api::views`); zero:
     /// computed for every request.
     pub view_cache: std::time::Duration,
+    /// What links incident reports: the known-benign list and the
+    /// common-value limit (`[incidents]` of the configuration file).
+    pub correlation: yata_correlate::Config,
 }
 
 impl Default for ServiceConfig {
@@ -54,6 +57,7 @@ impl Default for ServiceConfig {
             feeds: crate::config::FeedsConfig::default(),
             smtp: None,
             view_cache: std::time::Duration::from_secs(10),
+            correlation: yata_correlate::Config::default(),
         }
     }
 }
@@ -109,6 +113,9 @@ struct Inner {
     /// `view_cache`.
     rollups: crate::api::views::Rollups,
     exposures: crate::api::views::ExposureCache,
+    /// The incident indicators' correlation index, caught up with the
+    /// store by revision.
+    correlation: crate::correlation::Correlation,
 }
 
 impl AppState {
@@ -117,7 +124,6 @@ impl AppState {
             store,
             knowledge: RwLock::new(Arc::new(Knowledge::default())),
             policy,
-            config,
             metrics: Metrics::default(),
             login_limiter: LoginLimiter::default(),
             ready: AtomicBool::new(false),
@@ -126,6 +132,8 @@ impl AppState {
             installed: tokio::sync::RwLock::new(Installed::default()),
             rollups: Default::default(),
             exposures: Default::default(),
+            correlation: crate::correlation::Correlation::new(config.correlation.clone()),
+            config,
         }))
     }
 
@@ -198,6 +206,10 @@ impl AppState {
 
     pub(crate) fn rollups(&self) -> &crate::api::views::Rollups {
         &self.0.rollups
+    }
+
+    pub(crate) fn correlation(&self) -> &crate::correlation::Correlation {
+        &self.0.correlation
     }
 
     pub(crate) fn exposures(&self) -> &crate::api::views::ExposureCache {

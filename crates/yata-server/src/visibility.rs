@@ -14,11 +14,18 @@
 //!   log.
 //! * Vendors see only themselves (customer counts come with the vendor
 //!   views, never identities).
+//! * Incident reports go up the chain: the reporting organisation, the
+//!   ministries of its sectors, the NCO; never sideways, never to vendors.
+//!   TLP 2.0 narrows that further (`crate::tlp`). The reporter's writers
+//!   update a report; the hops' writers annotate it.
 //! * An object the caller may not see answers 404, exactly as a missing
 //!   one; 403 only where the caller sees the object but its role may not
 //!   do the thing.
 
-use yata_store::{Asset, AssetId, Finding, FindingId, OrgId, OrgKind, Organization, Role};
+use yata_store::{
+    Asset, AssetId, Finding, FindingId, Incident, IncidentHead, IncidentId, OrgId, OrgKind,
+    Organization, Role,
+};
 
 use crate::auth::Principal;
 use crate::error::AppError;
@@ -37,6 +44,9 @@ pub enum Object {
     Webhooks,
     /// E-mail subscriptions and their delivery logs.
     MailSubscriptions,
+    /// Incident reports: they go up the chain (its ministries, the NCO),
+    /// never sideways; [`crate::tlp`] narrows further.
+    Incidents,
 }
 
 /// What a request does to it.
@@ -78,6 +88,7 @@ pub fn sees(p: &Principal, target: &Organization, object: Object) -> bool {
             p.role == Role::Admin
         }
         (Relation::Own, _) => true,
+        (Relation::National | Relation::Supervising, Object::Incidents) => true,
         (Relation::National, Object::Status) => true,
         (Relation::National, Object::Tokens) => p.role == Role::Admin,
         (Relation::Supervising, Object::Status) => true,
@@ -93,8 +104,18 @@ pub fn writes(p: &Principal, target: &Organization, object: Object) -> bool {
         }
         (Relation::Own, _) => matches!(p.role, Role::Admin | Role::Analyst),
         (Relation::National, Object::Tokens) => p.role == Role::Admin,
+        // Hops annotate reports (see [`is_hop`]); they do not change them.
         _ => false,
     }
+}
+
+/// Whether `p` is one of a report's hops (its supervising ministry, the
+/// NCO) rather than its reporter: hops annotate, the reporter updates.
+pub fn is_hop(p: &Principal, reporter: &Organization) -> bool {
+    matches!(
+        relation(p, reporter),
+        Relation::National | Relation::Supervising
+    )
 }
 
 /// Whether `p` acts for the NCO with `roles`.
@@ -170,6 +191,54 @@ pub async fn finding(
     let finding = state.store().finding(id).await?.ok_or(AppError::NotFound)?;
     let org = organization(state, p, finding.org, Object::Status, access).await?;
     Ok((finding, org))
+}
+
+/// The incident report `id` and its organisation, if routing and TLP let
+/// `p` see it; for `Write`, only its own organisation's writers.
+pub async fn incident(
+    state: &AppState,
+    p: &Principal,
+    id: IncidentId,
+    access: Access,
+) -> Result<(Incident, Organization), AppError> {
+    let incident = state
+        .store()
+        .incident(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = reporting_org(state, p, &incident.head).await?;
+    if access == Access::Write && !writes(p, &org, Object::Incidents) {
+        return Err(AppError::Forbidden(format!(
+            "role {} of organisation {} may not change this report",
+            p.role, p.org.id
+        )));
+    }
+    Ok((incident, org))
+}
+
+/// The organisation of a report, if routing and TLP let `p` see it.
+pub async fn reporting_org(
+    state: &AppState,
+    p: &Principal,
+    head: &IncidentHead,
+) -> Result<Organization, AppError> {
+    let org = if head.org == p.org.id {
+        p.org.clone()
+    } else {
+        state
+            .organization(head.org)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    if !sees(p, &org, Object::Incidents) || !crate::tlp::reads_report(p, head) {
+        return Err(AppError::NotFound);
+    }
+    Ok(org)
+}
+
+/// Whether `p` sees reports of `org` (routing only, before TLP).
+pub fn sees_reports_of(p: &Principal, org: &Organization) -> bool {
+    sees(p, org, Object::Incidents)
 }
 
 /// Every organisation whose status `p` sees, by id.

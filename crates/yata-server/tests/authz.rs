@@ -54,6 +54,7 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
             | "login"
             | "bootstrap_page"
             | "bootstrap_submit"
+            | "public_alerts"
     );
     match operation {
         // Wrong credentials / unknown link whoever asks.
@@ -168,6 +169,75 @@ fn expect(operation: &str, caller: Option<(Rel, Role)>) -> Expect {
                 NotFound
             }
         }
+        // Incident reports (the target's, TLP:AMBER): up the chain only.
+        "create_incident" => {
+            if writer {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        "list_incidents" | "list_alerts" => Allow,
+        "get_incident" | "incident_stix" | "get_attachment" => {
+            if sees_status {
+                Allow
+            } else {
+                NotFound
+            }
+        }
+        "update_incident" | "attach_to_incident" => match rel {
+            Own if writer => Allow,
+            Own | Nco | Supervising => Forbidden,
+            _ => NotFound,
+        },
+        "annotate_incident" => match rel {
+            Nco | Supervising if writer => Allow,
+            Own | Nco | Supervising => Forbidden,
+            _ => NotFound,
+        },
+        "related_incidents" => match rel {
+            Nco | Supervising => Allow,
+            Own => Forbidden,
+            _ => NotFound,
+        },
+        "incident_clusters" | "indicator" => {
+            if matches!(rel, Nco | Supervising | OtherMinistry) {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        // Alerts: issued by the NCO's and ministries' writers; the one
+        // here is the NCO's, TLP:AMBER, to the target organisation.
+        "create_alert" | "preview_alert" => {
+            if matches!(rel, Nco | Supervising | OtherMinistry) && writer {
+                Allow
+            } else {
+                Forbidden
+            }
+        }
+        "get_alert" => {
+            if matches!(rel, Own | Nco) {
+                Allow
+            } else {
+                NotFound
+            }
+        }
+        "acknowledge_alert" => match rel {
+            Own if writer => Allow,
+            Own | Nco => Forbidden,
+            _ => NotFound,
+        },
+        "alert_progress" => match rel {
+            Nco => Allow,
+            Own => Forbidden,
+            _ => NotFound,
+        },
+        "remind_alert" => match rel {
+            Nco if writer => Allow,
+            Own | Nco => Forbidden,
+            _ => NotFound,
+        },
         other => panic!("route {other} has no row in the authorisation matrix: add one"),
     }
 }
@@ -207,6 +277,16 @@ fn body(operation: &str, finding: i64) -> RequestBody {
             json!({ "transitions": [{ "finding_id": finding, "to": "in_triage", "note": "matrix" }] }),
         ),
         "import_feeds" => RequestBody::Raw(b"not a feed".to_vec()),
+        "create_incident" => RequestBody::Json(
+            json!({ "title": "matrix", "status": "suspected", "tlp": "amber", "indicators": ["198.51.100.1"] }),
+        ),
+        "update_incident" => RequestBody::Json(json!({ "note": "matrix" })),
+        "annotate_incident" => RequestBody::Json(json!({ "body": "matrix" })),
+        "attach_to_incident" => RequestBody::Raw(b"matrix".to_vec()),
+        "create_alert" | "preview_alert" => RequestBody::Json(
+            json!({ "title": "matrix", "tlp": "green", "targets": { "all": true } }),
+        ),
+        "acknowledge_alert" => RequestBody::Json(json!({ "status": "read" })),
         _ => RequestBody::None,
     }
 }
@@ -323,6 +403,41 @@ async fn every_route_every_role_every_relation(app: &App) {
         .as_i64()
         .unwrap();
 
+    // The target's report with an attachment, and an NCO alert to it.
+    let incident = app
+        .post(
+            "/api/v1/incidents",
+            &admin,
+            json!({ "title": "matrix report", "status": "confirmed", "tlp": "amber",
+                    "indicators": ["198.51.100.1"] }),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let attachment = app
+        .send(
+            Method::POST,
+            &format!("/api/v1/incidents/{incident}/attachments?name=a.txt"),
+            Some(&admin),
+            RequestBody::Raw(b"matrix".to_vec()),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let alert = app
+        .post(
+            "/api/v1/alerts",
+            &app.nco,
+            json!({ "title": "matrix alert", "tlp": "amber",
+                    "targets": { "organizations": [target.0] } }),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+
     /// Who calls (none: no credentials) and with which token.
     type Caller = (Option<(Rel, Role)>, Option<String>);
     let mut callers: Vec<Caller> = vec![(None, None)];
@@ -353,9 +468,16 @@ async fn every_route_every_role_every_relation(app: &App) {
             .replace("{secret}", &"0".repeat(64))
             .replace("{sector}", "finance")
             .replace("{id}", "RUSTSEC-2021-0003")
-            .replace("{source}", common::MATRIX_SOURCE);
+            .replace("{source}", common::MATRIX_SOURCE)
+            .replace("{incident}", &incident.to_string())
+            .replace("{attachment}", &attachment.to_string())
+            .replace("{alert}", &alert.to_string());
         let path = if route.operation == "put_inventory" {
             format!("{path}?name=Cargo.lock")
+        } else if route.operation == "attach_to_incident" {
+            format!("{path}?name=matrix.txt")
+        } else if route.operation == "indicator" {
+            format!("{path}?value=198.51.100.1")
         } else {
             path
         };

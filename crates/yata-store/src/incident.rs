@@ -232,6 +232,7 @@ pub struct IndicatorChanges {
 pub struct IncidentIndicators {
     pub id: IncidentId,
     pub org: OrgId,
+    pub tlp: Tlp,
     pub indicators: Vec<IncidentIndicator>,
 }
 

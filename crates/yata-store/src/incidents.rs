@@ -610,7 +610,7 @@ pub(super) async fn indicator_changes(
         });
     }
     let heads = sqlx::query(
-        "SELECT id, org_id FROM incidents WHERE revision > $1 AND revision <= $2 ORDER BY id",
+        "SELECT id, org_id, tlp FROM incidents WHERE revision > $1 AND revision <= $2 ORDER BY id",
     )
     .bind(after)
     .bind(latest)
@@ -624,6 +624,7 @@ pub(super) async fn indicator_changes(
             IncidentIndicators {
                 id: IncidentId(id),
                 org: OrgId(r.try_get("org_id")?),
+                tlp: tlp(r.try_get("tlp")?)?,
                 indicators: Vec::new(),
             },
         );
@@ -648,6 +649,24 @@ pub(super) async fn indicator_changes(
         latest,
         incidents: incidents.into_values().collect(),
     })
+}
+
+pub(super) async fn indicator_sightings(
+    store: &SqlStore,
+    kind: &str,
+    value: &str,
+) -> Result<Vec<(IncidentId, IncidentIndicator)>, Error> {
+    sqlx::query(
+        "SELECT incident_id, kind, value, first_seen, last_seen FROM incident_indicators \
+         WHERE kind = $1 AND value = $2 ORDER BY incident_id",
+    )
+    .bind(kind)
+    .bind(value)
+    .fetch_all(&store.pool)
+    .await?
+    .iter()
+    .map(|r| Ok((IncidentId(r.try_get("incident_id")?), indicator_from(r)?)))
+    .collect()
 }
 
 // Alerts.

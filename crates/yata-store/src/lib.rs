@@ -551,6 +551,12 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The reports whose revision is after `after`, with all their
     /// indicators: a correlation index catching up (`after` = 0 at start).
     fn indicator_changes(&self, after: i64) -> Fut<'_, IndicatorChanges>;
+    /// Every report carrying the indicator, with when it saw it, by report.
+    fn indicator_sightings<'a>(
+        &'a self,
+        kind: &'a str,
+        value: &'a str,
+    ) -> Fut<'a, Vec<(IncidentId, IncidentIndicator)>>;
 
     /// Issues an alert to its recipients (received now), plus, when it
     /// targets exposure, every organisation with exposed findings of

@@ -1906,6 +1906,14 @@ impl Store for SqlStore {
         Box::pin(incidents::indicator_changes(self, after))
     }
 
+    fn indicator_sightings<'a>(
+        &'a self,
+        kind: &'a str,
+        value: &'a str,
+    ) -> Fut<'a, Vec<(crate::IncidentId, crate::IncidentIndicator)>> {
+        Box::pin(incidents::indicator_sightings(self, kind, value))
+    }
+
     fn create_alert<'a>(
         &'a self,
         actor: &'a Actor,

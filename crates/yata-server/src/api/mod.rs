@@ -10,9 +10,11 @@ use jiff::Timestamp;
 use crate::error::AppError;
 use crate::state::AppState;
 
+pub mod alerts;
 pub mod assets;
 pub mod feeds;
 pub mod findings;
+pub mod incidents;
 pub mod mail;
 pub mod orgs;
 pub mod session;
@@ -701,6 +703,270 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(Route, MethodRouter<AppStat
                 none,
             ),
             post(feeds::sync_source),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/incidents",
+                "create_incident",
+                "Files an incident report of the caller's organisation: JSON, or a STIX 2.1 bundle as `application/stix+json` (every object kept). 201 {\"id\", \"warnings\"}.",
+                Required,
+                Json("IncidentReport"),
+                201,
+                &[(
+                    "tlp",
+                    "A STIX bundle's marking if it has none (default amber).",
+                )],
+            ),
+            post(incidents::create).layer(DefaultBodyLimit::max(
+                config.max_json_body.saturating_mul(16),
+            )),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/incidents",
+                "list_incidents",
+                "The reports the caller sees (its own; its sectors' for a ministry; all for the NCO), under TLP, newest first.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(incidents::list),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/incidents/clusters",
+                "incident_clusters",
+                "Campaigns: reports linked, transitively, by shared indicators (known-benign and very common values link nothing), largest first (NCO; ministries within their sectors).",
+                Required,
+                None,
+                200,
+                &[
+                    (
+                        "across_sectors",
+                        "true: only clusters spanning two or more sectors.",
+                    ),
+                    ("min_size", "Fewest reports per cluster (default 2)."),
+                ],
+            ),
+            get(crate::correlation::clusters),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/incidents/{incident}",
+                "get_incident",
+                "A report with its indicators, attachments and the timeline the caller may read.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(incidents::get),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/incidents/{incident}/updates",
+                "update_incident",
+                "The reporter's change (status, times, impact, indicators, vulnerabilities) with a note for the timeline.",
+                Required,
+                Json("IncidentUpdate"),
+                200,
+                none,
+            ),
+            post(incidents::update).layer(json),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/incidents/{incident}/annotations",
+                "annotate_incident",
+                "A hop's (ministry, NCO) annotation, to the reporter or to the hops only.",
+                Required,
+                Json("Annotation"),
+                201,
+                none,
+            ),
+            post(incidents::annotate).layer(json),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/incidents/{incident}/attachments",
+                "attach_to_incident",
+                "Attaches a file (at most 10 MiB) to the caller's own report; kept with its SHA-256.",
+                Required,
+                Upload,
+                201,
+                &[("name", "The file name.")],
+            ),
+            post(incidents::attach).layer(DefaultBodyLimit::max(incidents::MAX_ATTACHMENT)),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/incidents/{incident}/attachments/{attachment}",
+                "get_attachment",
+                "An attachment, as a download.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(incidents::attachment),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/incidents/{incident}/stix",
+                "incident_stix",
+                "The report as a STIX 2.1 bundle (an imported bundle keeps every object).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(crate::stix::export),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/incidents/{incident}/related",
+                "related_incidents",
+                "Reports the caller sees that share indicators with this one, most shared first (NCO; ministries within their sectors).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(crate::correlation::related),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/indicators",
+                "indicator",
+                "An indicator across the reports the caller sees: which, first and last seen, benign or common (NCO; ministries within their sectors).",
+                Required,
+                None,
+                200,
+                &[
+                    ("value", "The indicator (defanged forms accepted)."),
+                    ("type", "Its type, if not inferred."),
+                ],
+            ),
+            get(crate::correlation::indicator),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/alerts",
+                "create_alert",
+                "Issues an alert (NCO and ministries): to all, sectors, organisations, or every organisation exposed to vulnerabilities (kept current); TLP:RED to named people.",
+                Required,
+                Json("Alert"),
+                201,
+                none,
+            ),
+            post(alerts::create).layer(json),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/alerts/preview",
+                "preview_alert",
+                "How many organisations an alert would reach now, by sector; issues nothing.",
+                Required,
+                Json("Alert"),
+                200,
+                none,
+            ),
+            post(alerts::preview).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/alerts",
+                "list_alerts",
+                "The caller's inbox with its acknowledgements, newest first (`issued=true`: the alerts its organisation issued).",
+                Required,
+                None,
+                200,
+                &[(
+                    "issued",
+                    "true: the alerts the caller's organisation issued.",
+                )],
+            ),
+            get(alerts::list),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/alerts/{alert}",
+                "get_alert",
+                "An alert (404 outside its audience); a recipient's first read is recorded.",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(alerts::get),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/alerts/{alert}/ack",
+                "acknowledge_alert",
+                "A recipient organisation's acknowledgement: read, acting or done, with a note.",
+                Required,
+                Json("Acknowledgement"),
+                200,
+                none,
+            ),
+            post(alerts::ack).layer(json),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/alerts/{alert}/progress",
+                "alert_progress",
+                "Acknowledgements by status, sector and organisation (the issuer).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            get(alerts::progress),
+        ),
+        (
+            route(
+                Method::POST,
+                "/api/v1/alerts/{alert}/remind",
+                "remind_alert",
+                "Reminds every recipient not yet acting (the issuer).",
+                Required,
+                None,
+                200,
+                none,
+            ),
+            post(alerts::remind),
+        ),
+        (
+            route(
+                Method::GET,
+                "/api/v1/public/alerts",
+                "public_alerts",
+                "TLP:CLEAR alerts, for anyone.",
+                Public,
+                None,
+                200,
+                none,
+            ),
+            get(alerts::public),
         ),
         (
             route(
