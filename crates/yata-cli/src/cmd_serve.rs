@@ -93,6 +93,13 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
             .map_or(String::new(), |p| format!("{}: ", p.display()));
         Failure::BadInput(format!("{at}{e}"))
     })?;
+    let correlation = file.correlation().map_err(|e| {
+        let at = args
+            .config
+            .as_ref()
+            .map_or(String::new(), |p| format!("{}: ", p.display()));
+        Failure::BadInput(format!("{at}{e}"))
+    })?;
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
@@ -108,6 +115,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
         job_lease: jiff::SignedDuration::from_secs(i64::from(args.job_lease_secs.max(1))),
         feeds,
         smtp: file.smtp,
+        correlation,
         ..ServiceConfig::default()
     };
     service.inventory_limits.max_bytes = service.max_upload;

@@ -37,6 +37,15 @@
 //! every = "10m"
 //! ```
 //!
+//! ```toml
+//! [incidents]
+//! # Values that never link two incident reports, one per line: addresses,
+//! # CIDR blocks, domains, `*.example.com` suffixes (see yata-correlate).
+//! benign_list = "/etc/yata/benign.txt"
+//! builtin_benign = true          # keep the built-in list too (default)
+//! common_limit = 10000           # a value in more reports links none
+//! ```
+//!
 //! Periods are jiff's friendly durations (`90s`, `10m`, `6h`, `1d`,
 //! `1h 30m`), at least one minute. Every error names the source.
 
@@ -55,6 +64,49 @@ pub struct ConfigFile {
     /// E-mail notifications (see [`crate::mail::SmtpConfig`]); none: off.
     #[serde(default)]
     pub smtp: Option<crate::mail::SmtpConfig>,
+    /// What links incident reports (see [`ConfigFile::correlation`]).
+    #[serde(default)]
+    pub incidents: IncidentsFile,
+}
+
+/// The `[incidents]` section as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentsFile {
+    pub benign_list: Option<PathBuf>,
+    pub builtin_benign: Option<bool>,
+    pub common_limit: Option<usize>,
+}
+
+impl ConfigFile {
+    /// The correlation settings: the built-in benign list (unless
+    /// `builtin_benign = false`) plus the `benign_list` file's values, and
+    /// the common-value limit. Errors name the file and its line.
+    pub fn correlation(&self) -> Result<yata_correlate::Config, String> {
+        let i = &self.incidents;
+        let mut text = String::new();
+        if i.builtin_benign.unwrap_or(true) {
+            text.push_str(yata_correlate::DEFAULT_LIST);
+            text.push('\n');
+        }
+        if let Some(path) = &i.benign_list {
+            let own = std::fs::read_to_string(path)
+                .map_err(|e| format!("[incidents] benign_list {}: {e}", path.display()))?;
+            yata_correlate::Benign::parse(&own)
+                .map_err(|e| format!("[incidents] benign_list {}: {e}", path.display()))?;
+            text.push_str(&own);
+        }
+        let benign = yata_correlate::Benign::parse(&text).map_err(|e| format!("[incidents]: {e}"))?;
+        let common_limit = match i.common_limit {
+            Some(0) => return Err("[incidents] common_limit: must be at least 1".into()),
+            Some(n) => n,
+            None => yata_correlate::Config::default().common_limit,
+        };
+        Ok(yata_correlate::Config {
+            benign,
+            common_limit,
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -478,5 +530,34 @@ every = "10m"
             e.starts_with("[[feeds.source]] #2 (\"a\"): another source"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn incidents_section_adds_to_the_builtin_benign_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("benign.txt");
+        std::fs::write(&list, "# ours\nresolver.example.jp\n45.0.0.0/8\n").unwrap();
+        let text = format!(
+            "[incidents]\nbenign_list = {:?}\ncommon_limit = 50\n",
+            list.display().to_string()
+        );
+        let c = ConfigFile::from_toml(&text).unwrap().correlation().unwrap();
+        assert_eq!(c.common_limit, 50);
+        use yata_indicator::Kind;
+        assert!(c.benign.contains(Kind::Domain, "resolver.example.jp"));
+        assert!(c.benign.contains(Kind::Ipv4, "45.1.2.3"));
+        assert!(c.benign.contains(Kind::Ipv4, "8.8.8.8"), "built-in kept");
+        let without = format!("{text}builtin_benign = false\n");
+        let c = ConfigFile::from_toml(&without).unwrap().correlation().unwrap();
+        assert!(!c.benign.contains(Kind::Ipv4, "8.8.8.8"));
+
+        std::fs::write(&list, "ok.example\nnot a value at all\n").unwrap();
+        let e = ConfigFile::from_toml(&text).unwrap().correlation().unwrap_err();
+        assert!(e.contains("benign.txt") && e.contains("line 2"), "{e}");
+        let e = ConfigFile::from_toml("[incidents]\ncommon_limit = 0\n")
+            .unwrap()
+            .correlation()
+            .unwrap_err();
+        assert!(e.contains("common_limit"), "{e}");
     }
 }
