@@ -96,7 +96,8 @@ impl ConfigFile {
                 .map_err(|e| format!("[incidents] benign_list {}: {e}", path.display()))?;
             text.push_str(&own);
         }
-        let benign = yata_correlate::Benign::parse(&text).map_err(|e| format!("[incidents]: {e}"))?;
+        let benign =
+            yata_correlate::Benign::parse(&text).map_err(|e| format!("[incidents]: {e}"))?;
         let common_limit = match i.common_limit {
             Some(0) => return Err("[incidents] common_limit: must be at least 1".into()),
             Some(n) => n,
@@ -548,11 +549,17 @@ every = "10m"
         assert!(c.benign.contains(Kind::Ipv4, "45.1.2.3"));
         assert!(c.benign.contains(Kind::Ipv4, "8.8.8.8"), "built-in kept");
         let without = format!("{text}builtin_benign = false\n");
-        let c = ConfigFile::from_toml(&without).unwrap().correlation().unwrap();
+        let c = ConfigFile::from_toml(&without)
+            .unwrap()
+            .correlation()
+            .unwrap();
         assert!(!c.benign.contains(Kind::Ipv4, "8.8.8.8"));
 
         std::fs::write(&list, "ok.example\nnot a value at all\n").unwrap();
-        let e = ConfigFile::from_toml(&text).unwrap().correlation().unwrap_err();
+        let e = ConfigFile::from_toml(&text)
+            .unwrap()
+            .correlation()
+            .unwrap_err();
         assert!(e.contains("benign.txt") && e.contains("line 2"), "{e}");
         let e = ConfigFile::from_toml("[incidents]\ncommon_limit = 0\n")
             .unwrap()

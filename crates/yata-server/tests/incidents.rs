@@ -937,3 +937,71 @@ async fn alerts_reach_the_exposed_and_are_acknowledged(app: &App) {
     assert!(inbox(&w.railway_admin).await.iter().all(|a| a["id"] != red));
 }
 both!(alerts_reach_the_exposed_and_are_acknowledged);
+
+/// A report filed through one replica is correlated by another on the
+/// same database, which catches up by revision.
+async fn another_replica_correlates_reports_filed_elsewhere(app: &App) {
+    let w = world(app).await;
+    let store = yata_store::open(&app.db.url).await.unwrap();
+    let replica = yata_server::AppState::new(
+        store,
+        yata_priority::Policy::default(),
+        yata_server::ServiceConfig::default(),
+    );
+    replica.set_ready();
+    let other = App {
+        router: yata_server::router(replica.clone()),
+        state: replica,
+        db: yata_store::testing::TestDatabase::sqlite(),
+        nco: app.nco.clone(),
+    };
+    let a = file(
+        app,
+        &w.bank_admin,
+        report("a", "amber", json!(["45.9.9.9"])),
+    )
+    .await;
+    // The other replica builds its index now, with report a.
+    let r = other
+        .get(&format!("/api/v1/incidents/{a}/related"), &w.nco_analyst)
+        .await;
+    assert_eq!(r.json()["related"], json!([]));
+    // Filed through the first replica; the other catches up.
+    let b = file(
+        app,
+        &w.railway_admin,
+        report("b", "amber", json!(["45[.]9[.]9[.]9"])),
+    )
+    .await;
+    let r = other
+        .get(&format!("/api/v1/incidents/{a}/related"), &w.nco_analyst)
+        .await;
+    assert_eq!(r.json()["related"][0]["id"], b, "{}", r.json());
+    // An update through the first replica links b to a third report.
+    let c = file(
+        app,
+        &w.fsa_admin,
+        report("c", "amber", json!(["45.9.9.10"])),
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("/api/v1/incidents/{b}/updates"),
+            &w.railway_admin,
+            json!({ "note": "more", "indicators": ["45.9.9.10"] }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = other
+        .get(&format!("/api/v1/incidents/{b}/related"), &w.nco_analyst)
+        .await;
+    let ids: Vec<i64> = r.json()["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [a, c], "{}", r.json());
+    other.state.store().close().await.unwrap();
+}
+both!(another_replica_correlates_reports_filed_elsewhere);

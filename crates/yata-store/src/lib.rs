@@ -80,7 +80,8 @@
 //! Designed only (columns exist, no operations yet): job failure and retry
 //! (`attempts`, `last_error`). Not yet here: removing expired sessions,
 //! old snapshots and old events and deliveries, listing snapshots,
-//! incidents, alerts and controls (later issues).
+//! and controls (later issues). Incident reports and alerts (issue 8) are
+//! in `incidents.rs` (see the `incident` module).
 //!
 //! No TLS to PostgreSQL yet (sqlx built without a TLS feature): use a unix
 //! socket or a local address until a deployment needs it.
