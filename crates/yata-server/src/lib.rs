@@ -141,6 +141,15 @@ pub async fn serve(mut config: ServeConfig) -> Result<(), ServeError> {
     if let Some(changes) = changes {
         tokio::spawn(reevaluate::follow(state.clone(), changes));
     }
+    // The correlation index is built in the background; an answer that
+    // needs it before then waits for the build (`correlation::refresh`).
+    let building = state.clone();
+    tokio::spawn(async move {
+        match correlation::refresh(&building).await {
+            Ok(()) => tracing::info!("incident correlation index built"),
+            Err(e) => tracing::error!(error = %e, "incident correlation index"),
+        }
+    });
     state.set_ready();
     let k = state.knowledge();
     tracing::info!(
