@@ -17,9 +17,11 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Most objects in the bundle (default 100 000).
     pub max_objects: usize,
-    /// Deepest nesting of JSON arrays and objects, and of parentheses in a
-    /// pattern (default 64; serde_json's own limit of 128 never comes into
-    /// play below that).
+    /// Deepest nesting of JSON arrays and objects (default 64; a pre-scan
+    /// refuses deeper input before serde_json, whose own recursion limit
+    /// of 128 then never comes into play), and of parentheses and brackets
+    /// in a pattern (at most [`pattern::HARD_MAX_DEPTH`], 64, whatever
+    /// this says).
     pub max_depth: usize,
     /// Longest indicator pattern in bytes (default 64 KiB).
     pub max_pattern_bytes: usize,

@@ -29,6 +29,11 @@ use crate::Error;
 /// Deepest nesting of parentheses and brackets [`Pattern::parse`] accepts.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 
+/// Deepest nesting [`Pattern::parse_with_depth`] accepts whatever it is
+/// asked: a level costs up to 10 KiB of stack in a debug build, and a
+/// real pattern nests a few levels at most.
+pub const HARD_MAX_DEPTH: usize = 64;
+
 /// A parsed STIX pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
@@ -167,8 +172,10 @@ impl Pattern {
     }
 
     /// Parses `text`, with parentheses and brackets nested at most
-    /// `max_depth` deep.
+    /// `max_depth` deep (and never more than [`HARD_MAX_DEPTH`], which
+    /// keeps the parser's recursion well inside a thread's stack).
     pub fn parse_with_depth(text: &str, max_depth: usize) -> Result<Pattern, Error> {
+        let max_depth = max_depth.min(HARD_MAX_DEPTH);
         let mut p = Parser {
             s: text,
             pos: 0,
@@ -924,6 +931,13 @@ mod tests {
         );
         let inner = format!("[{}a:b = 'c'{}]", "(".repeat(62), ")".repeat(62));
         ok(&inner);
+        let deeper = format!("{}[a:b = 'c']{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(
+            Pattern::parse_with_depth(&deeper, usize::MAX)
+                .unwrap_err()
+                .to_string(),
+            "pattern: nested deeper than 64 levels at byte 64"
+        );
         let long_chain = vec!["[a:b = 'c']"; 100_000].join(" OR ");
         assert_eq!(ok(&long_chain).tests().len(), 100_000);
     }
