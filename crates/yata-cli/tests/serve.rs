@@ -719,3 +719,126 @@ fn a_bad_configuration_file_is_refused_with_its_place() {
     assert!(err.contains("yata.toml: smtp.security"), "{err}");
     assert!(!dir.path().join("y.db").exists(), "nothing was created");
 }
+
+/// Starts `yata serve --demo --db <db>` and reads its standard output up
+/// to the logins' end and its standard error up to "listening on".
+fn start_demo(db: &Path) -> (Server, Vec<String>) {
+    let mut child = yata()
+        .args(["serve", "--demo", "--db"])
+        .arg(db)
+        .args(["--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let end = line.contains("every organisation has the four roles");
+        out.push(line);
+        if end {
+            break;
+        }
+    }
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("ended before listening").unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    let server = Server { child, addr };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.call("GET", "/readyz", None, &[]).0 != 200 {
+        assert!(Instant::now() < deadline, "not ready in 30 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, out)
+}
+
+/// One request with the raw response head (for Set-Cookie).
+fn raw_call(addr: &str, method: &str, path: &str, headers: &str, body: &[u8]) -> (String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    (head, parse_response(&raw).1)
+}
+
+/// Issue 9: `yata serve --demo` generates a nation into an empty file,
+/// prints logins that work, serves it, serves it again on a restart
+/// without regenerating, and refuses a database it did not make.
+#[test]
+fn demo_prints_logins_that_work_and_refuses_other_databases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let (server, out) = start_demo(&db);
+    let text = out.join("\n");
+    let password = out
+        .iter()
+        .find_map(|l| l.strip_prefix("password of every demo user: "))
+        .unwrap_or_else(|| panic!("no password in {text}"))
+        .to_owned();
+    assert!(text.contains("YATA-Shield demo:"), "{text}");
+    for role in ["admin", "analyst", "viewer", "auditor"] {
+        assert!(text.contains(&format!("{role}@nco.demo.example")), "{text}");
+    }
+    assert!(text.contains("@meti.demo.example") && text.contains("@toto-electric.demo.example"));
+    let login =
+        serde_json::to_vec(&json!({ "email": "admin@nco.demo.example", "password": password }))
+            .unwrap();
+    let (head, _) = raw_call(&server.addr, "POST", "/api/v1/session", "", &login);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let cookie = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: ")
+                .or_else(|| l.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no cookie: {head}"))
+        .to_owned();
+    let (head, body) = raw_call(
+        &server.addr,
+        "GET",
+        "/api/v1/summary",
+        &format!("Cookie: {cookie}\r\n"),
+        &[],
+    );
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let summary: Value = serde_json::from_slice(&body).unwrap();
+    assert!(summary.to_string().contains("overdue"), "{summary}");
+    drop(server);
+
+    // Again: served as it is, the same logins, no new nation.
+    let (server, out) = start_demo(&db);
+    let text = out.join("\n");
+    assert!(
+        text.contains("as printed when the demo was generated"),
+        "{text}"
+    );
+    assert!(!text.contains("YATA-Shield demo:"), "{text}");
+    let (head, _) = raw_call(&server.addr, "POST", "/api/v1/session", "", &login);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    drop(server);
+
+    // Another database: refused, exit code 2, and left as it was.
+    let other = format!("sqlite://{}", dir.path().join("other.db").display());
+    bootstrap_token(&other);
+    let out = yata()
+        .args(["serve", "--demo", "--db", &other, "--bind", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not empty and not a demo database"), "{err}");
+    audit_intact(&other);
+}

@@ -39,6 +39,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod correlation;
+pub mod demo;
 mod error;
 pub mod evaluate;
 pub mod jobs;

@@ -124,7 +124,7 @@ pub async fn create(
         };
         let (knowledge, policy, org_kind) = (state.knowledge(), state.policy().clone(), org.kind);
         let item = tokio::task::spawn_blocking(move || {
-            product_item(&knowledge, &policy, org_kind, &asset)
+            product_item(&knowledge, &policy, org_kind, &asset, Timestamp::now())
         })
         .await
         .map_err(AppError::internal)?;
@@ -427,7 +427,7 @@ pub async fn bulk_products(
     let items = tokio::task::spawn_blocking(move || {
         assets
             .iter()
-            .map(|a| product_item(&knowledge, &policy, kind, a))
+            .map(|a| product_item(&knowledge, &policy, kind, a, Timestamp::now()))
             .collect::<Vec<_>>()
     })
     .await
@@ -458,22 +458,15 @@ pub async fn bulk_products(
 }
 
 /// A product asset to create with its one-product inventory and findings.
-fn product_item(
+pub(crate) fn product_item(
     knowledge: &crate::state::Knowledge,
     policy: &yata_priority::Policy,
     org_kind: yata_store::OrgKind,
     a: &Asset,
+    now: Timestamp,
 ) -> NewAssetWithInventory {
     let inventory = evaluate::product_inventory(a);
-    let observations = evaluate::observations(
-        knowledge,
-        policy,
-        &inventory,
-        a,
-        org_kind,
-        &[],
-        Timestamp::now(),
-    );
+    let observations = evaluate::observations(knowledge, policy, &inventory, a, org_kind, &[], now);
     let body = serde_json::to_vec(&asset_json(a)).unwrap_or_default();
     NewAssetWithInventory {
         asset: NewAsset {
