@@ -547,6 +547,13 @@ async fn another_organisation_s_pages_are_404(app: &App) {
             .json()["state"],
         "open"
     );
+    // Malformed ids are error pages too, never a 500.
+    for path in ["/findings/abc", "/assets/99999999999999999999", "/nope"] {
+        let r = b.get(path).await;
+        assert!(r.status.is_client_error(), "{path}: {}", r.status);
+    }
+    let r = b.get("/findings/abc").await;
+    assert!(text(&r).contains("<html lang=\"ja\""), "{}", text(&r));
     // Its own work list shows none of them.
     assert!(linked_findings(&text(&b.get("/findings?state=all").await)).is_empty());
     // A viewer of the bank sees the finding but gets no form, and a post

@@ -349,15 +349,38 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "/".into());
     let response = next.run(Request::from_parts(parts, body)).await;
-    let Some(error) = response.extensions().get::<ErrorBody>().cloned() else {
-        return response;
+    let status = response.status();
+    let code = match response.extensions().get::<ErrorBody>() {
+        Some(error) => {
+            if let Some(detail) = &error.internal {
+                tracing::error!(request_id, detail, "internal error");
+            }
+            error.code
+        }
+        // The framework's own rejections (a path parameter that is no
+        // number, a body too large, a timeout): a page too.
+        None if status.is_client_error() || status.is_server_error() => {
+            let is_html = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+            if is_html {
+                return response;
+            }
+            match status {
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+                StatusCode::REQUEST_TIMEOUT => "timeout",
+                s if s.is_client_error() => "bad_request",
+                _ => "internal",
+            }
+        }
+        None => return response,
     };
     let (mut parts, _) = response.into_parts();
     parts.extensions.remove::<ErrorBody>();
-    if let Some(detail) = &error.internal {
-        tracing::error!(request_id, detail, "internal error");
-    }
-    if error.code == "unauthenticated" {
+    if code == "unauthenticated" {
         let target = if method == Method::GET && here.starts_with('/') && !here.starts_with("//") {
             format!(
                 "/login?{}",
@@ -370,7 +393,7 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         r.extensions_mut().extend(parts.extensions);
         return r;
     }
-    let markup = layout::error_page(lang, parts.status, error.code, &request_id);
+    let markup = layout::error_page(lang, parts.status, code, &request_id);
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
