@@ -44,6 +44,18 @@ pub fn secret_hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
+/// The CSRF token of the session whose cookie secret is `session_secret`:
+/// SHA-256 of it under a label, in hex. Derived rather than random so
+/// that a page can render it into its forms from the request's cookie
+/// alone, while the store keeps only its hash as before: it reveals
+/// nothing of the secret (one-way), and a cross-site attacker, who can
+/// neither read the `HttpOnly`, `SameSite=Strict` cookie nor the page,
+/// cannot know it.
+pub fn csrf_token(session_secret: &str) -> String {
+    let digest = Sha256::digest(format!("yata-csrf\n{session_secret}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// An Argon2id PHC string of `password` (default parameters: 19 MiB, 2
 /// passes, as OWASP recommends).
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -172,8 +184,8 @@ async fn token_principal(state: &AppState, secret: &str) -> Result<Principal, Ap
 }
 
 /// A cookie session; `csrf` is `Some` for unsafe methods, which must carry
-/// the session's CSRF token.
-async fn session_principal(
+/// the session's CSRF token (the API's header, or a web form's field).
+pub(crate) async fn session_principal(
     state: &AppState,
     secret: &str,
     csrf: Option<Option<String>>,
@@ -188,7 +200,7 @@ async fn session_principal(
         let ok = csrf.is_some_and(|c| secret_hash(&c) == session.csrf_hash);
         if !ok {
             return Err(AppError::Forbidden(format!(
-                "missing or wrong {CSRF_HEADER} header"
+                "missing or wrong CSRF token ({CSRF_HEADER} header or csrf form field)"
             )));
         }
     }

@@ -16,7 +16,9 @@
 //!   webhooks and e-mail subscriptions, webhooks signed, delivered and
 //!   retried by a loop of their own;
 //! * [`mail`]: e-mail notifications over SMTP (when configured), in
-//!   Japanese and English, delivered and retried by another loop.
+//!   Japanese and English, delivered and retried by another loop;
+//! * [`web`]: the web UI's pages (server-rendered HTML in Japanese and
+//!   English, CSRF-checked forms, SVG charts), beside the API.
 //!
 //! Findings are computed when an inventory is uploaded (in the request:
 //! parse, match, and one store transaction) and when feeds are imported
@@ -54,6 +56,7 @@ pub mod sync;
 pub mod tlp;
 pub mod tls;
 pub mod visibility;
+pub mod web;
 pub mod webhooks;
 
 pub use error::AppError;
@@ -77,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         );
     }
     router
+        .merge(web::router(&state))
         .route_layer(axum::middleware::from_fn(middleware::remember_route))
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(

@@ -97,11 +97,15 @@ async fn error_body(response: Response, request_id: &str) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_json = response
+    // JSON errors are already in shape; HTML ones are the web UI's error
+    // pages (`web::html_errors`), which show the request id themselves.
+    let keep = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if is_json {
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+        });
+    if keep {
         return response;
     }
     // The framework's own rejections: plain text meant for the client
@@ -129,6 +133,11 @@ async fn error_body(response: Response, request_id: &str) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// The Content-Security-Policy of every response.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
+
 fn security_headers(h: &mut axum::http::HeaderMap, tls: bool) {
     let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
         h.entry(HeaderName::from_static(name))
@@ -137,11 +146,10 @@ fn security_headers(h: &mut axum::http::HeaderMap, tls: bool) {
     set(h, "x-content-type-options", "nosniff");
     set(h, "x-frame-options", "DENY");
     set(h, "referrer-policy", "no-referrer");
-    set(
-        h,
-        "content-security-policy",
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
-    );
+    // The web UI's pages need no more: scripts and styles from its own
+    // static files only (no inline script, style or event handler), SVG
+    // charts inline and `data:` images at most.
+    set(h, "content-security-policy", CSP);
     set(h, "cache-control", "no-store");
     if tls {
         set(h, "strict-transport-security", "max-age=31536000");

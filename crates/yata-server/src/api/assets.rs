@@ -42,14 +42,14 @@ pub fn asset_json(a: &Asset) -> Value {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewAssetBody {
-    name: String,
-    kind: String,
-    internet_exposed: bool,
-    criticality: String,
-    vendor: Option<String>,
-    product: Option<String>,
-    version: Option<String>,
-    cpe: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub internet_exposed: bool,
+    pub criticality: String,
+    pub vendor: Option<String>,
+    pub product: Option<String>,
+    pub version: Option<String>,
+    pub cpe: Option<String>,
 }
 
 fn non_empty(field: &str, v: Option<String>) -> Result<Option<String>, AppError> {
@@ -68,8 +68,19 @@ pub async fn create(
     Path(org): Path<i64>,
     Json(body): Json<NewAssetBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let org =
-        visibility::organization(&state, &p, OrgId(org), Object::Status, Access::Write).await?;
+    let id = create_asset(&state, &p, OrgId(org), body).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id.0 }))))
+}
+
+/// Registers an asset of `org` (a product asset with its findings, in one
+/// transaction); shared by the API and the web UI.
+pub(crate) async fn create_asset(
+    state: &AppState,
+    p: &Principal,
+    org: OrgId,
+    body: NewAssetBody,
+) -> Result<AssetId, AppError> {
+    let org = visibility::organization(state, p, org, Object::Status, Access::Write).await?;
     let kind: AssetKind = parse_enum("kind", &body.kind)?;
     let criticality: Criticality = parse_enum("criticality", &body.criticality)?;
     let name = body.name.trim().to_owned();
@@ -137,7 +148,7 @@ pub async fn create(
     } else {
         state.store().create_asset(&p.actor, &new).await?
     };
-    Ok((StatusCode::CREATED, Json(json!({ "id": id.0 }))))
+    Ok(id)
 }
 
 pub async fn list(
@@ -178,26 +189,61 @@ pub async fn put_inventory(
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> Result<Json<Value>, AppError> {
-    let (asset, org) =
-        visibility::asset(&state, &p, AssetId(asset), Object::Inventory, Access::Write).await?;
+    let u = upload_inventory(
+        &state,
+        &p,
+        AssetId(asset),
+        q.format.as_deref(),
+        q.name.as_deref(),
+        body,
+    )
+    .await?;
+    Ok(Json(json!({
+        "components": u.components,
+        "format": u.format,
+        "warnings": u.warnings,
+        "findings": update_json(&u.update),
+    })))
+}
+
+/// What an accepted inventory upload did.
+#[derive(Debug)]
+pub(crate) struct Uploaded {
+    pub components: usize,
+    pub format: &'static str,
+    pub warnings: Vec<String>,
+    pub update: FindingsUpdate,
+}
+
+/// Parses `body` (in `format`, or detected with the help of the file
+/// `name`) and makes it the asset's current inventory with its findings,
+/// in one transaction; a document that cannot be read is `Unprocessable`
+/// with its located error and changes nothing. Shared by the API and the
+/// web UI.
+pub(crate) async fn upload_inventory(
+    state: &AppState,
+    p: &Principal,
+    asset: AssetId,
+    format: Option<&str>,
+    name: Option<&str>,
+    body: Bytes,
+) -> Result<Uploaded, AppError> {
+    let (asset, org) = visibility::asset(state, p, asset, Object::Inventory, Access::Write).await?;
     if asset.kind == AssetKind::Product {
         return Err(AppError::Conflict(
             "a product asset takes no inventory document: its vendor, product, version and cpe are its inventory".into(),
         ));
     }
-    let format = match &q.format {
+    let format = match format {
         Some(f) => f
             .parse::<yata_inventory::Format>()
             .map_err(|e| AppError::BadRequest(format!("format: {e}")))?,
-        None => {
-            yata_inventory::detect(q.name.as_deref().unwrap_or(""), &body).ok_or_else(|| {
-                AppError::Unprocessable {
-                    message: "the document's format is not recognised: give ?format= or ?name="
-                        .into(),
-                    errors: Vec::new(),
-                }
-            })?
-        }
+        None => yata_inventory::detect(name.unwrap_or(""), &body).ok_or_else(|| {
+            AppError::Unprocessable {
+                message: "the document's format is not recognised: give ?format= or ?name=".into(),
+                errors: Vec::new(),
+            }
+        })?,
     };
     let limits = state.config().inventory_limits.clone();
     let parse_body = body.clone();
@@ -216,7 +262,7 @@ pub async fn put_inventory(
         .map(|w| format!("{}: {}", w.path, w.message))
         .collect();
     let update = store_parsed(
-        &state,
+        state,
         &p.actor,
         &asset,
         &org,
@@ -226,12 +272,12 @@ pub async fn put_inventory(
         inventory,
     )
     .await?;
-    Ok(Json(json!({
-        "components": components,
-        "format": format.name(),
-        "warnings": warnings,
-        "findings": update_json(&update),
-    })))
+    Ok(Uploaded {
+        components,
+        format: format.name(),
+        warnings,
+        update,
+    })
 }
 
 pub fn update_json(u: &FindingsUpdate) -> Value {

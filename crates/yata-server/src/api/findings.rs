@@ -123,10 +123,10 @@ pub async fn history(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
-    to: String,
-    justification: Option<String>,
-    note: String,
-    expires_at: Option<String>,
+    pub to: String,
+    pub justification: Option<String>,
+    pub note: String,
+    pub expires_at: Option<String>,
 }
 
 /// Whether the workflow allows `from` → `to`: anything may go to triage or
@@ -141,37 +141,70 @@ pub fn allowed(from: FindingState, to: FindingState) -> bool {
     }
 }
 
+/// Why a requested move is refused: the field, the rule it breaks (a
+/// stable name the web UI looks its message up by: `required`,
+/// `not_allowed`, `invalid`, `length`, `future`, `workflow`) and the
+/// API's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: &'static str, rule: &'static str, message: String) -> FieldError {
+        FieldError {
+            field,
+            rule,
+            message,
+        }
+    }
+
+    /// The API's answer, the field named after `prefix` (`transitions[2].`):
+    /// 409 for a move the workflow does not allow, else 400.
+    pub fn into_app_error(self, prefix: &str) -> AppError {
+        let message = format!("{prefix}{}: {}", self.field, self.message);
+        if self.rule == "workflow" {
+            AppError::Conflict(message)
+        } else {
+            AppError::BadRequest(message)
+        }
+    }
+}
+
 /// The move `body` asks of a finding now in `from`, checked: the
 /// workflow allows it, a note is given, `not_affected` has a VEX
-/// justification and `risk_accepted` a future expiry. Messages start with
-/// `prefix` (`transitions[2].`) and the field.
-fn checked(
-    prefix: &str,
-    from: FindingState,
-    body: &TransitionBody,
-) -> Result<Transition, AppError> {
-    let bad =
-        |field: &str, message: String| AppError::BadRequest(format!("{prefix}{field}: {message}"));
+/// justification and `risk_accepted` a future expiry. Shared by the API
+/// and the web UI's transition form.
+pub fn checked(from: FindingState, body: &TransitionBody) -> Result<Transition, FieldError> {
     let to: FindingState = body
         .to
         .parse()
-        .map_err(|e: yata_store::UnknownValue| bad("to", e.to_string()))?;
+        .map_err(|e: yata_store::UnknownValue| FieldError::new("to", "invalid", e.to_string()))?;
     if !allowed(from, to) {
-        return Err(AppError::Conflict(format!(
-            "{prefix}to: a finding cannot move from {from} to {to}"
-        )));
+        return Err(FieldError::new(
+            "to",
+            "workflow",
+            format!("a finding cannot move from {from} to {to}"),
+        ));
     }
     let note = body.note.trim();
     if note.is_empty() || note.chars().count() > 4000 {
-        return Err(bad("note", "must be 1 to 4000 characters".into()));
+        return Err(FieldError::new(
+            "note",
+            "length",
+            "must be 1 to 4000 characters".into(),
+        ));
     }
     let justification = match (to, body.justification.as_deref()) {
         (FindingState::NotAffected, Some(j)) => {
             let kind = yata_vex::JustificationKind::from_openvex(j)
                 .or_else(|| yata_vex::JustificationKind::from_cyclonedx(j))
                 .ok_or_else(|| {
-                    bad(
+                    FieldError::new(
                         "justification",
+                        "invalid",
                         format!(
                             "{j:?} is not a VEX justification (one of {})",
                             yata_vex::JustificationKind::ALL
@@ -185,26 +218,49 @@ fn checked(
             Some(kind.as_str().to_owned())
         }
         (FindingState::NotAffected, None) => {
-            return Err(bad(
+            return Err(FieldError::new(
                 "justification",
+                "required",
                 "required to mark a finding not_affected".into(),
             ));
         }
-        (_, Some(_)) => return Err(bad("justification", "only for not_affected".into())),
+        (_, Some(_)) => {
+            return Err(FieldError::new(
+                "justification",
+                "not_allowed",
+                "only for not_affected".into(),
+            ));
+        }
         (_, None) => None,
     };
     let risk_accepted_until = match (to, body.expires_at.as_deref()) {
         (FindingState::RiskAccepted, Some(e)) => {
-            let t: Timestamp = e.parse().map_err(|e| bad("expires_at", format!("{e}")))?;
+            let t: Timestamp = e
+                .parse()
+                .map_err(|e| FieldError::new("expires_at", "invalid", format!("{e}")))?;
             if t <= Timestamp::now() {
-                return Err(bad("expires_at", "must be in the future".into()));
+                return Err(FieldError::new(
+                    "expires_at",
+                    "future",
+                    "must be in the future".into(),
+                ));
             }
             Some(t)
         }
         (FindingState::RiskAccepted, None) => {
-            return Err(bad("expires_at", "required to accept a risk".into()));
+            return Err(FieldError::new(
+                "expires_at",
+                "required",
+                "required to accept a risk".into(),
+            ));
         }
-        (_, Some(_)) => return Err(bad("expires_at", "only for risk_accepted".into())),
+        (_, Some(_)) => {
+            return Err(FieldError::new(
+                "expires_at",
+                "not_allowed",
+                "only for risk_accepted".into(),
+            ));
+        }
         (_, None) => None,
     };
     Ok(Transition {
@@ -223,7 +279,7 @@ pub async fn transition(
     Json(body): Json<TransitionBody>,
 ) -> Result<Response, AppError> {
     let (finding, _) = visibility::finding(&state, &p, FindingId(id), Access::Write).await?;
-    let t = checked("", finding.state, &body)?;
+    let t = checked(finding.state, &body).map_err(|e| e.into_app_error(""))?;
     state
         .store()
         .transition_finding(&p.actor, finding.id, &t)
@@ -288,9 +344,57 @@ pub async fn transition_batch(
         };
         moves.push((
             finding.id,
-            checked(&format!("transitions[{i}]."), finding.state, &body)?,
+            checked(finding.state, &body)
+                .map_err(|e| e.into_app_error(&format!("transitions[{i}].")))?,
         ));
     }
     state.store().transition_findings(&p.actor, &moves).await?;
     Ok(Json(json!({ "applied": moves.len() })))
+}
+
+/// A stored finding's work-list key, from the assessment its explanation
+/// keeps (the fields of `yata scan --format json`).
+pub fn work_key(f: &Finding) -> yata_priority::WorkKey {
+    let v: Value = serde_json::from_str(&f.explanation).unwrap_or(Value::Null);
+    let text = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_default();
+    let decisions = yata_priority::Decisions {
+        bod_26_04: text(&v["decision"])
+            .parse()
+            .unwrap_or(yata_priority::Timeline::FixOnSystemUpgrade),
+        deployer: text(&v["ssvc"]["deployer"])
+            .parse()
+            .unwrap_or(yata_priority::DeployerPriority::Defer),
+        coordinator: text(&v["ssvc"]["coordinator"])
+            .parse()
+            .unwrap_or(yata_priority::CoordinatorDecision::Track),
+        forensics: v["forensics"].as_bool().unwrap_or(false),
+    };
+    yata_priority::WorkKey {
+        deadline_days: v["deadline_days"].as_u64().map(|d| d as u32),
+        decisions,
+        epss: v["epss"]["score"].as_f64(),
+        cvss: v["cvss"]["base"].as_f64(),
+        id: f.vuln_id.clone(),
+    }
+}
+
+/// Findings in the order `yata scan` lists them: by deadline (here the
+/// stored date, sooner first, none last), then decision urgency, EPSS,
+/// CVSS and id as `yata_priority::cmp_work` orders them; then finding id.
+pub fn work_order(findings: &mut [Finding]) {
+    let mut keyed: Vec<(yata_priority::WorkKey, Finding)> =
+        findings.iter().map(|f| (work_key(f), f.clone())).collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        match (a.deadline, b.deadline) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| yata_priority::cmp_work(ka, kb))
+        .then_with(|| a.id.cmp(&b.id))
+    });
+    for (slot, (_, f)) in findings.iter_mut().zip(keyed) {
+        *slot = f;
+    }
 }

@@ -112,16 +112,50 @@ pub async fn create_token(
     Path(org): Path<i64>,
     Json(body): Json<NewTokenBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let org =
-        visibility::organization(&state, &p, OrgId(org), Object::Tokens, Access::Write).await?;
-    let role: Role = parse_enum("role", &body.role)?;
-    let days = body.expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS);
+    let issued = issue_token(
+        &state,
+        &p,
+        OrgId(org),
+        &body.role,
+        &body.name,
+        body.expires_in_days,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({ "token": issued.secret, "id": issued.id.0, "expires_at": rfc3339(issued.expires_at) }),
+        ),
+    ))
+}
+
+/// A token just issued: its secret is shown this once.
+#[derive(Debug)]
+pub(crate) struct IssuedToken {
+    pub id: TokenId,
+    pub secret: String,
+    pub expires_at: Timestamp,
+}
+
+/// Issues an API token of `role` for `org` (its admins; NCO admins for
+/// any); shared by the API and the web UI.
+pub(crate) async fn issue_token(
+    state: &AppState,
+    p: &Principal,
+    org: OrgId,
+    role: &str,
+    name: &str,
+    expires_in_days: Option<u32>,
+) -> Result<IssuedToken, AppError> {
+    let org = visibility::organization(state, p, org, Object::Tokens, Access::Write).await?;
+    let role: Role = parse_enum("role", role)?;
+    let days = expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS);
     if days == 0 || days > MAX_TOKEN_DAYS {
         return Err(AppError::BadRequest(format!(
             "expires_in_days: must be 1 to {MAX_TOKEN_DAYS}"
         )));
     }
-    let name = body.name.trim();
+    let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::BadRequest(
             "name: must be 1 to 200 characters".into(),
@@ -145,10 +179,11 @@ pub async fn create_token(
             },
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "token": secret, "id": id.0, "expires_at": rfc3339(expires_at) })),
-    ))
+    Ok(IssuedToken {
+        id,
+        secret,
+        expires_at,
+    })
 }
 
 pub async fn list_tokens(
@@ -179,13 +214,23 @@ pub async fn revoke_token(
     p: Principal,
     Path((org, token)): Path<(i64, i64)>,
 ) -> Result<StatusCode, AppError> {
-    let org =
-        visibility::organization(&state, &p, OrgId(org), Object::Tokens, Access::Write).await?;
+    revoke(&state, &p, OrgId(org), TokenId(token)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes `org`'s token `token`; shared by the API and the web UI.
+pub(crate) async fn revoke(
+    state: &AppState,
+    p: &Principal,
+    org: OrgId,
+    token: TokenId,
+) -> Result<(), AppError> {
+    let org = visibility::organization(state, p, org, Object::Tokens, Access::Write).await?;
     let tokens = state.store().tokens(org.id).await?;
     let token = tokens
         .iter()
-        .find(|t| t.id == TokenId(token))
+        .find(|t| t.id == token)
         .ok_or(AppError::NotFound)?;
     state.store().revoke_token(&p.actor, token.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -9,13 +9,13 @@ use axum::response::{Html, IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use yata_store::{Actor, NewSession, NewUser, OrgId};
+use yata_store::{Actor, Membership, NewSession, NewUser, OrgId, UserId};
 
 use crate::api::orgs::org_json;
 use crate::api::rfc3339;
 use crate::auth::{
-    ClientIp, Principal, SESSION_COOKIE, hash_password_limited, new_secret, secret_hash,
-    verify_password_limited,
+    ClientIp, Principal, SESSION_COOKIE, csrf_token, hash_password_limited, new_secret,
+    secret_hash, verify_password_limited,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -40,7 +40,27 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     Json(body): Json<LoginBody>,
 ) -> Result<Response, AppError> {
-    let email = body.email.trim().to_lowercase();
+    let (user, memberships) = authenticate(&state, ip, &body.email, body.password).await?;
+    let membership = match body.organization {
+        Some(org) => memberships.iter().find(|m| m.org == OrgId(org)),
+        None => memberships.iter().min_by_key(|m| m.org),
+    }
+    .ok_or(AppError::Unauthenticated)?;
+    let session = open_session(&state, &Actor::User(user), user, membership.org).await?;
+    session_response(session, StatusCode::OK)
+}
+
+/// Checks a password log-in within the log-in limiter (the same time
+/// whether or not the e-mail is known): the user and its memberships, or
+/// `Unauthenticated` / `TooManyRequests`. Shared by the API and the web
+/// log-in form.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    ip: Option<std::net::IpAddr>,
+    email: &str,
+    password: String,
+) -> Result<(UserId, Vec<Membership>), AppError> {
+    let email = email.trim().to_lowercase();
     let limiter = state.login_limiter();
     if !limiter.allows(ip, &email) {
         return Err(AppError::TooManyRequests);
@@ -53,7 +73,7 @@ pub async fn login(
         .as_ref()
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| crate::auth::dummy_hash().to_owned());
-    let ok = verify_password_limited(body.password.clone(), hash).await?;
+    let ok = verify_password_limited(password, hash).await?;
     let user = match user {
         Some(u) if ok && u.disabled_at.is_none() => u,
         _ => {
@@ -62,32 +82,33 @@ pub async fn login(
         }
     };
     let memberships = store.memberships(user.id).await?;
-    let membership = match body.organization {
-        Some(org) => memberships.iter().find(|m| m.org == OrgId(org)),
-        None => memberships.iter().min_by_key(|m| m.org),
+    if memberships.is_empty() {
+        return Err(AppError::Unauthenticated);
     }
-    .ok_or(AppError::Unauthenticated)?;
     limiter.succeeded(&email);
-    start_session(
-        &state,
-        &Actor::User(user.id),
-        user.id,
-        membership.org,
-        StatusCode::OK,
-    )
-    .await
+    Ok((user.id, memberships))
 }
 
-/// Creates a session and answers with its cookie and CSRF token.
-async fn start_session(
+/// A new web session: its cookie secret, CSRF token and expiry, and the
+/// `Set-Cookie` value that carries the secret.
+#[derive(Debug)]
+pub(crate) struct NewSessionCookie {
+    pub csrf: String,
+    pub expires_at: Timestamp,
+    pub org: OrgId,
+    pub set_cookie: HeaderValue,
+}
+
+/// Creates a session (its CSRF token derived from its secret, see
+/// [`crate::auth::csrf_token`]).
+pub(crate) async fn open_session(
     state: &AppState,
     actor: &Actor,
-    user: yata_store::UserId,
+    user: UserId,
     org: OrgId,
-    status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<NewSessionCookie, AppError> {
     let secret = new_secret("yatas_")?;
-    let csrf = new_secret("")?;
+    let csrf = csrf_token(&secret);
     let expires_at = Timestamp::now()
         .checked_add(SignedDuration::from_hours(SESSION_HOURS))
         .map_err(AppError::internal)?;
@@ -109,25 +130,39 @@ async fn start_session(
         "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         SESSION_HOURS * 3600
     );
+    Ok(NewSessionCookie {
+        csrf,
+        expires_at,
+        org,
+        set_cookie: HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
+    })
+}
+
+/// Answers with the session's cookie and CSRF token.
+fn session_response(s: NewSessionCookie, status: StatusCode) -> Result<Response, AppError> {
     let mut headers = HeaderMap::new();
-    headers.insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(AppError::internal)?,
-    );
+    headers.insert(header::SET_COOKIE, s.set_cookie);
     Ok((
         status,
         headers,
-        Json(json!({ "csrf_token": csrf, "expires_at": rfc3339(expires_at), "organization_id": org.0 })),
+        Json(json!({ "csrf_token": s.csrf, "expires_at": rfc3339(s.expires_at), "organization_id": s.org.0 })),
     )
         .into_response())
 }
+
+/// The `Set-Cookie` value that ends the session cookie.
+pub(crate) const CLEAR_SESSION_COOKIE: &str =
+    "yata_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
 
 pub async fn logout(State(state): State<AppState>, p: Principal) -> Result<Response, AppError> {
     if let Some(session) = p.session {
         state.store().delete_session(&p.actor, session).await?;
     }
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, CLEAR_SESSION_COOKIE)],
+    )
+        .into_response())
 }
 
 pub async fn whoami(p: Principal) -> Json<Value> {
@@ -183,7 +218,8 @@ pub async fn bootstrap_submit(
         // Unknown, used and expired links look the same.
         return Err(AppError::NotFound);
     };
-    let mut response = start_session(&state, &Actor::User(user), user, org, StatusCode::OK).await?;
+    let session = open_session(&state, &Actor::User(user), user, org).await?;
+    let mut response = session_response(session, StatusCode::OK)?;
     *response.body_mut() = axum::body::Body::from(BOOTSTRAP_DONE);
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -24,10 +24,10 @@ const MAX_WEBHOOKS: usize = 20;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhookBody {
-    url: String,
-    events: Vec<String>,
-    min_decision: Option<String>,
-    secret: Option<String>,
+    pub url: String,
+    pub events: Vec<String>,
+    pub min_decision: Option<String>,
+    pub secret: Option<String>,
 }
 
 fn webhook_json(w: &Webhook) -> Value {
@@ -41,7 +41,7 @@ fn webhook_json(w: &Webhook) -> Value {
 }
 
 /// A delivery log entry's state, as the API shows it.
-pub(crate) fn delivery_status(
+pub fn delivery_status(
     delivered_at: Option<jiff::Timestamp>,
     failed_at: Option<jiff::Timestamp>,
 ) -> &'static str {
@@ -86,8 +86,22 @@ pub async fn create(
     Path(org): Path<i64>,
     Json(body): Json<NewWebhookBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let org =
-        visibility::organization(&state, &p, OrgId(org), Object::Webhooks, Access::Write).await?;
+    let (id, secret) = create_webhook(&state, &p, OrgId(org), body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id.0, "secret": secret })),
+    ))
+}
+
+/// Registers a webhook of `org` (its admins): its id and signing secret
+/// (shown once). Shared by the API and the web UI.
+pub(crate) async fn create_webhook(
+    state: &AppState,
+    p: &Principal,
+    org: OrgId,
+    body: NewWebhookBody,
+) -> Result<(WebhookId, String), AppError> {
+    let org = visibility::organization(state, p, org, Object::Webhooks, Access::Write).await?;
     let url = body.url.trim();
     client::target(url).map_err(|e| AppError::BadRequest(format!("url: {e}")))?;
     let mut events = BTreeSet::new();
@@ -134,10 +148,7 @@ pub async fn create(
             },
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id.0, "secret": secret })),
-    ))
+    Ok((id, secret))
 }
 
 pub async fn list(
@@ -154,7 +165,7 @@ pub async fn list(
 }
 
 /// The organisation's webhook `id`, if `p` may `access` it.
-async fn webhook(
+pub(crate) async fn webhook(
     state: &AppState,
     p: &Principal,
     org: i64,
