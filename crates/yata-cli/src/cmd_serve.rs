@@ -188,7 +188,7 @@ fn print_logins(password: Option<&str>) {
     }
     println!(
         "  (every organisation has the four roles: <role>@<organisation>.demo.example; \
-         sign in with POST /api/v1/session)"
+         sign in at /login in a browser, or with POST /api/v1/session)"
     );
 }
 
