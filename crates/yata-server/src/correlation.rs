@@ -287,11 +287,7 @@ pub(crate) async fn clusters_of(
         .collect();
     let query = ClusterQuery {
         min_size: min_size.unwrap_or(2).clamp(2, 1_000_000),
-        min_groups: if across_sectors {
-            2
-        } else {
-            1
-        },
+        min_groups: if across_sectors { 2 } else { 1 },
         max_indicators: 20,
     };
     let inner = state

@@ -569,7 +569,14 @@ pub async fn annotate(
     Path(id): Path<i64>,
     Json(b): Json<AnnotationBody>,
 ) -> Result<StatusCode, AppError> {
-    annotation(&state, &p, IncidentId(id), &b.body, b.to_reporter.unwrap_or(true)).await?;
+    annotation(
+        &state,
+        &p,
+        IncidentId(id),
+        &b.body,
+        b.to_reporter.unwrap_or(true),
+    )
+    .await?;
     Ok(StatusCode::CREATED)
 }
 
