@@ -79,7 +79,7 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(&'static str, MethodRouter<
         ("/assets/{id}", get(inventory::show)),
         (
             "/assets/{id}/inventory",
-            post(inventory::upload).layer(upload.clone()),
+            post(inventory::upload).layer(upload),
         ),
         (
             "/tokens",
@@ -99,7 +99,7 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(&'static str, MethodRouter<
             "/incidents/new",
             get(incidents::new_form)
                 .post(incidents::create)
-                .layer(upload.clone()),
+                .layer(upload),
         ),
         ("/incidents/{id}", get(incidents::show)),
         ("/incidents/{id}/update", post(incidents::update)),
