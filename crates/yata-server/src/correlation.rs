@@ -203,10 +203,20 @@ pub async fn related(
     p: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let (i, _) = visibility::incident(&state, &p, IncidentId(id), Access::Read).await?;
-    analyst_office(&p)?;
-    refresh(&state).await?;
-    let viewer = viewer(&state, &p).await?;
+    Ok(Json(related_of(&state, &p, IncidentId(id)).await?))
+}
+
+/// The related reports of report `id` as [`related`] answers `p` (the
+/// report's page shows the same).
+pub(crate) async fn related_of(
+    state: &AppState,
+    p: &Principal,
+    id: IncidentId,
+) -> Result<Value, AppError> {
+    let (i, _) = visibility::incident(state, p, id, Access::Read).await?;
+    analyst_office(p)?;
+    refresh(state).await?;
+    let viewer = viewer(state, p).await?;
     let inner = state
         .correlation()
         .inner
@@ -236,7 +246,7 @@ pub async fn related(
             })
         })
         .collect();
-    Ok(Json(json!({ "id": id, "related": related })))
+    Ok(json!({ "id": id.0, "related": related }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -254,21 +264,30 @@ pub async fn clusters(
     p: Principal,
     Query(q): Query<ClustersQuery>,
 ) -> Result<Json<Value>, AppError> {
-    analyst_office(&p)?;
-    refresh(&state).await?;
-    let viewer = viewer(&state, &p).await?;
-    let sectors: HashMap<u32, String> = sector_groups(&state)
+    Ok(Json(
+        clusters_of(&state, &p, q.across_sectors.unwrap_or(false), q.min_size).await?,
+    ))
+}
+
+/// Campaigns as [`clusters`] answers `p` (the campaigns page shows the
+/// same).
+pub(crate) async fn clusters_of(
+    state: &AppState,
+    p: &Principal,
+    across_sectors: bool,
+    min_size: Option<usize>,
+) -> Result<Value, AppError> {
+    analyst_office(p)?;
+    refresh(state).await?;
+    let viewer = viewer(state, p).await?;
+    let sectors: HashMap<u32, String> = sector_groups(state)
         .await?
         .into_iter()
         .map(|(code, g)| (g, code))
         .collect();
     let query = ClusterQuery {
-        min_size: q.min_size.unwrap_or(2).clamp(2, 1_000_000),
-        min_groups: if q.across_sectors.unwrap_or(false) {
-            2
-        } else {
-            1
-        },
+        min_size: min_size.unwrap_or(2).clamp(2, 1_000_000),
+        min_groups: if across_sectors { 2 } else { 1 },
         max_indicators: 20,
     };
     let inner = state
@@ -294,7 +313,7 @@ pub async fn clusters(
             })
         })
         .collect();
-    Ok(Json(json!({ "clusters": clusters })))
+    Ok(json!({ "clusters": clusters }))
 }
 
 #[derive(Debug, Deserialize)]

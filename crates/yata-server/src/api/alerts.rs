@@ -36,13 +36,13 @@ const LIST_LIMIT: u32 = 1_000;
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     #[serde(default)]
-    all: bool,
+    pub(crate) all: bool,
     #[serde(default)]
-    sectors: Vec<String>,
+    pub(crate) sectors: Vec<String>,
     #[serde(default)]
-    organizations: Vec<i64>,
+    pub(crate) organizations: Vec<i64>,
     #[serde(default)]
-    exposed_to: Vec<String>,
+    pub(crate) exposed_to: Vec<String>,
 }
 
 impl Targets {
@@ -54,34 +54,34 @@ impl Targets {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewAlertBody {
-    title: Option<String>,
-    body: Option<String>,
-    title_ja: Option<String>,
-    body_ja: Option<String>,
-    tlp: Option<String>,
-    severity: Option<String>,
-    deadline: Option<Timestamp>,
+    pub(crate) title: Option<String>,
+    pub(crate) body: Option<String>,
+    pub(crate) title_ja: Option<String>,
+    pub(crate) body_ja: Option<String>,
+    pub(crate) tlp: Option<String>,
+    pub(crate) severity: Option<String>,
+    pub(crate) deadline: Option<Timestamp>,
     #[serde(default)]
-    actions: Vec<String>,
+    pub(crate) actions: Vec<String>,
     #[serde(default)]
-    targets: Targets,
+    pub(crate) targets: Targets,
     #[serde(default)]
-    recipients: Vec<i64>,
+    pub(crate) recipients: Vec<i64>,
     #[serde(default)]
-    vulnerabilities: Vec<String>,
+    pub(crate) vulnerabilities: Vec<String>,
     #[serde(default)]
-    indicators: Vec<IndicatorBody>,
+    pub(crate) indicators: Vec<IndicatorBody>,
     /// An incident report the alert shares (sanitised: the reporter is
     /// named only by its sector).
-    from_incident: Option<i64>,
+    pub(crate) from_incident: Option<i64>,
     /// An alert this one relays (a ministry to its sectors).
-    relay_of: Option<i64>,
+    pub(crate) relay_of: Option<i64>,
 }
 
-fn issuer(p: &Principal) -> Result<(), AppError> {
+pub(crate) fn issuer(p: &Principal) -> Result<(), AppError> {
     if matches!(p.org.kind, OrgKind::Nco | OrgKind::Ministry)
         && matches!(p.role, Role::Admin | Role::Analyst)
     {
@@ -283,10 +283,27 @@ pub async fn create(
     p: Principal,
     Json(b): Json<NewAlertBody>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    issuer(&p)?;
-    let new = new_alert(&state, &p, b).await?;
-    let id = state.store().create_alert(&p.actor, &new).await?;
+    let id = issue(&state, &p, b).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id.0 }))))
+}
+
+/// Issues an alert (the API's and the composer's one way).
+pub(crate) async fn issue(
+    state: &AppState,
+    p: &Principal,
+    b: NewAlertBody,
+) -> Result<AlertId, AppError> {
+    issuer(p)?;
+    let new = new_alert(state, p, b).await?;
+    Ok(state.store().create_alert(&p.actor, &new).await?)
+}
+
+/// Who an alert would reach now: organisations, by sector, named people.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Preview {
+    pub organizations: usize,
+    pub by_sector: BTreeMap<String, u64>,
+    pub named_people: usize,
 }
 
 /// `POST /api/v1/alerts/preview`: who the alert would reach now, by sector
@@ -296,8 +313,23 @@ pub async fn preview(
     p: Principal,
     Json(b): Json<NewAlertBody>,
 ) -> Result<Json<Value>, AppError> {
-    issuer(&p)?;
-    let new = new_alert(&state, &p, b).await?;
+    let v = preview_of(&state, &p, b).await?;
+    Ok(Json(json!({
+        "organizations": v.organizations,
+        "by_sector": v.by_sector,
+        "named_people": v.named_people,
+    })))
+}
+
+/// The targeting preview (the API's and the composer's): nothing is
+/// issued.
+pub(crate) async fn preview_of(
+    state: &AppState,
+    p: &Principal,
+    b: NewAlertBody,
+) -> Result<Preview, AppError> {
+    issuer(p)?;
+    let new = new_alert(state, p, b).await?;
     let mut orgs: BTreeSet<OrgId> = new.recipients.iter().map(|(o, _)| *o).collect();
     if !new.exposed_to.is_empty() {
         for c in state.store().exposure_counts(&new.exposed_to).await? {
@@ -317,11 +349,11 @@ pub async fn preview(
         let sector = o.sectors.first().cloned().unwrap_or_else(|| "none".into());
         *by_sector.entry(sector).or_default() += 1;
     }
-    Ok(Json(json!({
-        "organizations": orgs.len(),
-        "by_sector": by_sector,
-        "named_people": new.named_users.len(),
-    })))
+    Ok(Preview {
+        organizations: orgs.len(),
+        by_sector,
+        named_people: new.named_users.len(),
+    })
 }
 
 async fn new_alert(state: &AppState, p: &Principal, b: NewAlertBody) -> Result<NewAlert, AppError> {
@@ -482,7 +514,7 @@ async fn standing(
 }
 
 /// The alert, if `p` may read it (404 otherwise, as for a missing one).
-async fn readable(
+pub(crate) async fn readable(
     state: &AppState,
     p: &Principal,
     id: AlertId,
@@ -560,14 +592,14 @@ pub(crate) fn alert_json(
     v
 }
 
-/// `GET /api/v1/alerts/{alert}`: reading it as a recipient records "read"
-/// (first opened) with who and when.
-pub async fn get(
-    State(state): State<AppState>,
-    p: Principal,
-    Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
-    let (alert, standing, mut recipient) = readable(&state, &p, AlertId(id)).await?;
+/// The alert, opened by `p`: as a recipient, the first opening records
+/// "read" with who and when (the API's and the alert's page).
+pub(crate) async fn open(
+    state: &AppState,
+    p: &Principal,
+    id: AlertId,
+) -> Result<(Alert, Standing, Option<AlertRecipient>), AppError> {
+    let (alert, standing, mut recipient) = readable(state, p, id).await?;
     if recipient
         .as_ref()
         .is_some_and(|r| r.status == AckStatus::Received)
@@ -579,6 +611,17 @@ pub async fn get(
                 .await?,
         );
     }
+    Ok((alert, standing, recipient))
+}
+
+/// `GET /api/v1/alerts/{alert}`: reading it as a recipient records "read"
+/// (first opened) with who and when.
+pub async fn get(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, AppError> {
+    let (alert, standing, recipient) = open(&state, &p, AlertId(id)).await?;
     let issuer = state.organization(alert.issuer_org).await?;
     let mut v = alert_json(&alert, Some(standing), issuer.as_ref());
     if let (Value::Object(m), Some(r)) = (&mut v, &recipient) {
@@ -603,24 +646,47 @@ pub async fn list(
 ) -> Result<Json<Value>, AppError> {
     let mut out = Vec::new();
     if q.issued.unwrap_or(false) {
-        for a in state.store().alerts_issued(p.org.id, LIST_LIMIT).await? {
-            if tlp::reads_alert(Some((&p, Standing::Issuer)), &a) {
-                out.push(alert_json(&a, Some(Standing::Issuer), Some(&p.org)));
-            }
+        for a in issued(&state, &p).await? {
+            out.push(alert_json(&a, Some(Standing::Issuer), Some(&p.org)));
         }
     } else {
-        for (a, r) in state.store().alert_inbox(p.org.id, LIST_LIMIT).await? {
-            if tlp::reads_alert(Some((&p, Standing::Recipient)), &a) {
-                let issuer = state.organization(a.issuer_org).await?;
-                let mut v = alert_json(&a, Some(Standing::Recipient), issuer.as_ref());
-                if let Value::Object(m) = &mut v {
-                    m.insert("acknowledgement".into(), ack_json(&r));
-                }
-                out.push(v);
+        for (a, r) in inbox(&state, &p).await? {
+            let issuer = state.organization(a.issuer_org).await?;
+            let mut v = alert_json(&a, Some(Standing::Recipient), issuer.as_ref());
+            if let Value::Object(m) = &mut v {
+                m.insert("acknowledgement".into(), ack_json(&r));
             }
+            out.push(v);
         }
     }
     Ok(Json(json!({ "alerts": out })))
+}
+
+/// The caller's inbox with its acknowledgements, newest first, as TLP
+/// lets it read them.
+pub(crate) async fn inbox(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<(Alert, AlertRecipient)>, AppError> {
+    Ok(state
+        .store()
+        .alert_inbox(p.org.id, LIST_LIMIT)
+        .await?
+        .into_iter()
+        .filter(|(a, _)| tlp::reads_alert(Some((p, Standing::Recipient)), a))
+        .collect())
+}
+
+/// What the caller's organisation issued, newest first, as TLP lets it
+/// read them.
+pub(crate) async fn issued(state: &AppState, p: &Principal) -> Result<Vec<Alert>, AppError> {
+    Ok(state
+        .store()
+        .alerts_issued(p.org.id, LIST_LIMIT)
+        .await?
+        .into_iter()
+        .filter(|a| tlp::reads_alert(Some((p, Standing::Issuer)), a))
+        .collect())
 }
 
 /// `GET /api/v1/public/alerts`: TLP:CLEAR alerts, for anyone.
@@ -650,7 +716,20 @@ pub async fn ack(
     Path(id): Path<i64>,
     Json(b): Json<AckBody>,
 ) -> Result<Json<Value>, AppError> {
-    let (alert, standing, _) = readable(&state, &p, AlertId(id)).await?;
+    let r = acknowledge(&state, &p, AlertId(id), &b.status, b.note.as_deref()).await?;
+    Ok(Json(ack_json(&r)))
+}
+
+/// A recipient organisation's acknowledgement of alert `id` moves forward
+/// (the API's and the alert page's buttons).
+pub(crate) async fn acknowledge(
+    state: &AppState,
+    p: &Principal,
+    id: AlertId,
+    status: &str,
+    note: Option<&str>,
+) -> Result<AlertRecipient, AppError> {
+    let (alert, standing, _) = readable(state, p, id).await?;
     if standing != Standing::Recipient {
         return Err(AppError::Forbidden(
             "only a recipient organisation acknowledges an alert".into(),
@@ -662,18 +741,17 @@ pub async fn ack(
             p.role
         )));
     }
-    let status: AckStatus = parse_enum("status", &b.status)?;
+    let status: AckStatus = parse_enum("status", status)?;
     if status == AckStatus::Received {
         return Err(AppError::BadRequest(
             "status: one of read, acting, done (received is recorded on delivery)".into(),
         ));
     }
-    let note = text("note", b.note.as_deref(), 10_000, false)?;
-    let r = state
+    let note = text("note", note, 10_000, false)?;
+    Ok(state
         .store()
         .acknowledge_alert(&p.actor, alert.id, p.org.id, status, note.as_deref())
-        .await?;
-    Ok(Json(ack_json(&r)))
+        .await?)
 }
 
 async fn issued_by_caller(state: &AppState, p: &Principal, id: AlertId) -> Result<Alert, AppError> {
@@ -693,7 +771,17 @@ pub async fn progress(
     p: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let alert = issued_by_caller(&state, &p, AlertId(id)).await?;
+    Ok(Json(progress_of(&state, &p, AlertId(id)).await?))
+}
+
+/// Alert `id`'s progress for its issuer (the API's answer; the progress
+/// page reads the same).
+pub(crate) async fn progress_of(
+    state: &AppState,
+    p: &Principal,
+    id: AlertId,
+) -> Result<Value, AppError> {
+    let alert = issued_by_caller(state, p, id).await?;
     let recipients = state.store().alert_recipients(alert.id).await?;
     let ids: Vec<OrgId> = recipients.iter().map(|r| r.org).collect();
     let orgs = state.organizations(&ids).await?;
@@ -722,13 +810,13 @@ pub async fn progress(
         }
         list.push(v);
     }
-    Ok(Json(json!({
+    Ok(json!({
         "id": alert.id.0,
         "total": recipients.len(),
         "by_status": by_status,
         "by_sector": by_sector,
         "organizations": list,
-    })))
+    }))
 }
 
 /// `POST /api/v1/alerts/{alert}/remind`: a reminder to every recipient
@@ -738,8 +826,17 @@ pub async fn remind(
     p: Principal,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let alert = issued_by_caller(&state, &p, AlertId(id)).await?;
-    issuer(&p)?;
-    let n = state.store().remind_alert(&p.actor, alert.id).await?;
+    let n = remind_all(&state, &p, AlertId(id)).await?;
     Ok(Json(json!({ "reminded": n })))
+}
+
+/// A reminder to every recipient of alert `id` not yet acting; how many.
+pub(crate) async fn remind_all(
+    state: &AppState,
+    p: &Principal,
+    id: AlertId,
+) -> Result<u64, AppError> {
+    let alert = issued_by_caller(state, p, id).await?;
+    issuer(p)?;
+    Ok(state.store().remind_alert(&p.actor, alert.id).await?)
 }

@@ -52,28 +52,28 @@ pub enum IndicatorBody {
     },
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncidentBody {
-    title: String,
+    pub(crate) title: String,
     #[serde(default)]
-    description: String,
-    status: String,
-    tlp: String,
+    pub(crate) description: String,
+    pub(crate) status: String,
+    pub(crate) tlp: String,
     #[serde(default)]
-    indicators: Vec<IndicatorBody>,
+    pub(crate) indicators: Vec<IndicatorBody>,
     #[serde(default)]
-    vulnerabilities: Vec<String>,
+    pub(crate) vulnerabilities: Vec<String>,
     #[serde(default)]
-    asset_ids: Vec<i64>,
-    detected_at: Option<Timestamp>,
-    started_at: Option<Timestamp>,
-    contained_at: Option<Timestamp>,
-    service_impact: Option<String>,
-    continuity_impact: Option<String>,
-    handling: Option<String>,
+    pub(crate) asset_ids: Vec<i64>,
+    pub(crate) detected_at: Option<Timestamp>,
+    pub(crate) started_at: Option<Timestamp>,
+    pub(crate) contained_at: Option<Timestamp>,
+    pub(crate) service_impact: Option<String>,
+    pub(crate) continuity_impact: Option<String>,
+    pub(crate) handling: Option<String>,
     #[serde(default)]
-    recipients: Vec<i64>,
+    pub(crate) recipients: Vec<i64>,
 }
 
 fn check_title(field: &str, s: &str) -> Result<String, AppError> {
@@ -205,7 +205,7 @@ async fn red_recipients(
     Ok(out)
 }
 
-fn writer(p: &Principal) -> Result<(), AppError> {
+pub(crate) fn writer(p: &Principal) -> Result<(), AppError> {
     if matches!(p.role, Role::Admin | Role::Analyst) {
         Ok(())
     } else {
@@ -258,15 +258,29 @@ pub async fn create(
             )));
         }
     };
-    let id = state.store().create_incident(&p.actor, &new).await?;
-    crate::correlation::refresh(&state).await?;
+    let id = file(&state, &p, &new).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": id.0, "warnings": warnings })),
     ))
 }
 
-async fn from_body(
+/// Files a report (the API's and the web form's one way in) and brings
+/// the correlation index up to date with it.
+pub(crate) async fn file(
+    state: &AppState,
+    p: &Principal,
+    new: &NewIncident,
+) -> Result<IncidentId, AppError> {
+    writer(p)?;
+    let id = state.store().create_incident(&p.actor, new).await?;
+    crate::correlation::refresh(state).await?;
+    Ok(id)
+}
+
+/// A JSON report's body checked into what the store keeps (errors name
+/// the field: `title: …`, `indicators[2]: …`).
+pub(crate) async fn from_body(
     state: &AppState,
     p: &Principal,
     b: NewIncidentBody,
@@ -355,6 +369,25 @@ fn timeline_json(e: &TimelineEntry) -> Value {
     })
 }
 
+/// The report's timeline as the caller may read it: the reporting
+/// organisation sees its own entries and the annotations addressed to it;
+/// hops see all.
+pub(crate) async fn timeline(
+    state: &AppState,
+    p: &Principal,
+    i: &Incident,
+    org: &Organization,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let hop = visibility::is_hop(p, org);
+    Ok(state
+        .store()
+        .incident_timeline(i.head.id)
+        .await?
+        .into_iter()
+        .filter(|e| hop || e.to_reporter || e.org == org.id)
+        .collect())
+}
+
 /// The report as the caller may read it: the reporting organisation sees
 /// its own entries and the annotations addressed to it; hops see all.
 async fn incident_json(
@@ -363,13 +396,9 @@ async fn incident_json(
     i: &Incident,
     org: &Organization,
 ) -> Result<Value, AppError> {
-    let hop = visibility::is_hop(p, org);
-    let timeline: Vec<Value> = state
-        .store()
-        .incident_timeline(i.head.id)
+    let timeline: Vec<Value> = timeline(state, p, i, org)
         .await?
         .iter()
-        .filter(|e| hop || e.to_reporter || e.org == org.id)
         .map(timeline_json)
         .collect();
     let mut v = head_json(&i.head, org);
@@ -441,19 +470,19 @@ pub(crate) async fn visible_reports(
         .collect())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBody {
-    note: String,
-    status: Option<String>,
-    contained_at: Option<Timestamp>,
-    service_impact: Option<String>,
-    continuity_impact: Option<String>,
-    handling: Option<String>,
+    pub(crate) note: String,
+    pub(crate) status: Option<String>,
+    pub(crate) contained_at: Option<Timestamp>,
+    pub(crate) service_impact: Option<String>,
+    pub(crate) continuity_impact: Option<String>,
+    pub(crate) handling: Option<String>,
     #[serde(default)]
-    indicators: Vec<IndicatorBody>,
+    pub(crate) indicators: Vec<IndicatorBody>,
     #[serde(default)]
-    vulnerabilities: Vec<String>,
+    pub(crate) vulnerabilities: Vec<String>,
 }
 
 /// `POST /api/v1/incidents/{incident}/updates`: the reporter's change.
@@ -463,7 +492,19 @@ pub async fn update(
     Path(id): Path<i64>,
     Json(b): Json<UpdateBody>,
 ) -> Result<Json<Value>, AppError> {
-    let (i, org) = visibility::incident(&state, &p, IncidentId(id), Access::Write).await?;
+    let (i, org) = apply_update(&state, &p, IncidentId(id), b).await?;
+    Ok(Json(incident_json(&state, &p, &i, &org).await?))
+}
+
+/// The reporter's change to report `id` (the API's and the web form's);
+/// the report as it is afterwards.
+pub(crate) async fn apply_update(
+    state: &AppState,
+    p: &Principal,
+    id: IncidentId,
+    b: UpdateBody,
+) -> Result<(Incident, Organization), AppError> {
+    let (i, _) = visibility::incident(state, p, id, Access::Write).await?;
     check_text("note", &b.note)?;
     if b.note.trim().is_empty() {
         return Err(AppError::BadRequest(
@@ -509,9 +550,8 @@ pub async fn update(
         .store()
         .update_incident(&p.actor, i.head.id, &u)
         .await?;
-    crate::correlation::refresh(&state).await?;
-    let (i, _) = visibility::incident(&state, &p, i.head.id, Access::Read).await?;
-    Ok(Json(incident_json(&state, &p, &i, &org).await?))
+    crate::correlation::refresh(state).await?;
+    visibility::incident(state, p, i.head.id, Access::Read).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -529,28 +569,41 @@ pub async fn annotate(
     Path(id): Path<i64>,
     Json(b): Json<AnnotationBody>,
 ) -> Result<StatusCode, AppError> {
-    let (i, org) = visibility::incident(&state, &p, IncidentId(id), Access::Read).await?;
-    if !visibility::is_hop(&p, &org) {
+    annotation(
+        &state,
+        &p,
+        IncidentId(id),
+        &b.body,
+        b.to_reporter.unwrap_or(true),
+    )
+    .await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// A hop's note on report `id` (the API's and the web form's).
+pub(crate) async fn annotation(
+    state: &AppState,
+    p: &Principal,
+    id: IncidentId,
+    body: &str,
+    to_reporter: bool,
+) -> Result<(), AppError> {
+    let (i, org) = visibility::incident(state, p, id, Access::Read).await?;
+    if !visibility::is_hop(p, &org) {
         return Err(AppError::Forbidden(
             "annotations are the ministries' and the NCO's; the reporter posts updates".into(),
         ));
     }
-    writer(&p)?;
-    check_text("body", &b.body)?;
-    if b.body.trim().is_empty() {
+    writer(p)?;
+    check_text("body", body)?;
+    if body.trim().is_empty() {
         return Err(AppError::BadRequest("body: empty".into()));
     }
     state
         .store()
-        .annotate_incident(
-            &p.actor,
-            i.head.id,
-            p.org.id,
-            b.to_reporter.unwrap_or(true),
-            &b.body,
-        )
+        .annotate_incident(&p.actor, i.head.id, p.org.id, to_reporter, body)
         .await?;
-    Ok(StatusCode::CREATED)
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]
@@ -572,8 +625,26 @@ pub async fn attach(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    let (i, org) = visibility::incident(&state, &p, IncidentId(id), Access::Write).await?;
-    let name = q.name.trim();
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 255)
+        .unwrap_or("application/octet-stream");
+    let a = add_attachment(&state, &p, IncidentId(id), &q.name, media_type, &body).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": a.0 }))))
+}
+
+/// The reporter's file on report `id` (the API's and the web form's).
+pub(crate) async fn add_attachment(
+    state: &AppState,
+    p: &Principal,
+    id: IncidentId,
+    name: &str,
+    media_type: &str,
+    body: &[u8],
+) -> Result<AttachmentId, AppError> {
+    let (i, org) = visibility::incident(state, p, id, Access::Write).await?;
+    let name = name.trim();
     if name.is_empty()
         || name.chars().count() > 255
         || name.contains(['/', '\\'])
@@ -591,12 +662,6 @@ pub async fn attach(
             "body: attachments are at most {MAX_ATTACHMENT} bytes"
         )));
     }
-    let media_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| v.len() <= 255)
-        .unwrap_or("application/octet-stream")
-        .to_owned();
     let a = state
         .store()
         .add_attachment(
@@ -605,12 +670,12 @@ pub async fn attach(
             org.id,
             &NewAttachment {
                 name: name.to_owned(),
-                media_type,
+                media_type: media_type.to_owned(),
                 body: body.to_vec(),
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": a.0 }))))
+    Ok(a)
 }
 
 /// `GET /api/v1/incidents/{incident}/attachments/{attachment}`: the file,

@@ -319,24 +319,39 @@ pub async fn sector(
     p: Principal,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
+    Ok(json_bytes(sector_answer(&state, &p, &code).await?))
+}
+
+/// Sector `code`'s answer (its ministry and the NCO; 404 for anyone else),
+/// serialised: the API's body, which the pages read too.
+pub(crate) async fn sector_answer(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+) -> Result<Bytes, AppError> {
     let allowed = match p.org.kind {
         OrgKind::Nco => true,
-        OrgKind::Ministry => p.org.sectors.contains(&code),
+        OrgKind::Ministry => p.org.sectors.iter().any(|s| s == code),
         _ => false,
     };
     if !allowed {
         return Err(AppError::NotFound);
     }
-    let r = rollup(&state).await?;
-    let answer = r.sectors.get(&code).ok_or(AppError::NotFound)?;
-    Ok(json_bytes(answer.clone()))
+    let r = rollup(state).await?;
+    let answer = r.sectors.get(code).ok_or(AppError::NotFound)?;
+    Ok(answer.clone())
 }
 
 pub async fn nation(State(state): State<AppState>, p: Principal) -> Result<Response, AppError> {
-    if !visibility::is_nco(&p, Role::ALL) {
+    Ok(json_bytes(nation_answer(&state, &p).await?))
+}
+
+/// The nation's answer (the NCO), serialised.
+pub(crate) async fn nation_answer(state: &AppState, p: &Principal) -> Result<Bytes, AppError> {
+    if !visibility::is_nco(p, Role::ALL) {
         return Err(AppError::Forbidden("only the NCO sees the nation".into()));
     }
-    Ok(json_bytes(rollup(&state).await?.nation.clone()))
+    Ok(rollup(state).await?.nation.clone())
 }
 
 /// Who is exposed to vulnerability `id` (any alias): for the NCO every
@@ -350,6 +365,15 @@ pub async fn exposure(
     p: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    Ok(json_bytes(exposure_answer(&state, &p, &id).await?))
+}
+
+/// Who is exposed to `id`, as [`exposure`] answers `p`, serialised.
+pub(crate) async fn exposure_answer(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+) -> Result<Bytes, AppError> {
     let vendor = p.org.kind == OrgKind::Vendor;
     if !matches!(p.org.kind, OrgKind::Nco | OrgKind::Ministry) && !vendor {
         return Err(AppError::NotFound);
@@ -376,20 +400,20 @@ pub async fn exposure(
     let ttl = state.config().view_cache;
     let cache = state.exposures();
     if let Some(body) = cache.fresh(&key, ttl) {
-        return Ok(json_bytes(body));
+        return Ok(body);
     }
     // One computation per answer at a time; the others wait and reuse it.
     let _guard = cache.compute.lock().await;
     if let Some(body) = cache.fresh(&key, ttl) {
-        return Ok(json_bytes(body));
+        return Ok(body);
     }
-    let mut answer = compute_exposure(&state, &p, vendor, primary, ids).await?;
+    let mut answer = compute_exposure(state, p, vendor, primary, ids).await?;
     answer["as_of"] = json!(rfc3339(Timestamp::now()));
     let body = to_bytes(&answer)?;
     if ttl > Duration::ZERO {
         cache.put(key, body.clone(), ttl);
     }
-    Ok(json_bytes(body))
+    Ok(body)
 }
 
 /// Who sees what in an exposure answer: the NCO all, a ministry its

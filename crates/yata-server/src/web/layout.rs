@@ -28,8 +28,29 @@ const HOLDERS: &[OrgKind] = &[
     OrgKind::Nco,
 ];
 
+/// The organisations that oversee others: the NCO and the ministries.
+const OVERSIGHT: &[OrgKind] = &[OrgKind::Nco, OrgKind::Ministry];
+
 /// The navigation, in order.
 pub const NAV: &[NavItem] = &[
+    NavItem {
+        href: "/nation",
+        key: "menu.nation",
+        kinds: &[OrgKind::Nco],
+        admin_only: false,
+    },
+    NavItem {
+        href: "/sectors",
+        key: "menu.sectors",
+        kinds: &[OrgKind::Ministry],
+        admin_only: false,
+    },
+    NavItem {
+        href: "/vendor",
+        key: "menu.vendor",
+        kinds: &[OrgKind::Vendor],
+        admin_only: false,
+    },
     NavItem {
         href: "/dashboard",
         key: "nav.dashboard",
@@ -46,6 +67,41 @@ pub const NAV: &[NavItem] = &[
         href: "/assets",
         key: "nav.assets",
         kinds: HOLDERS,
+        admin_only: false,
+    },
+    NavItem {
+        href: "/incidents",
+        key: "menu.incidents",
+        kinds: &[
+            OrgKind::Operator,
+            OrgKind::Government,
+            OrgKind::Ministry,
+            OrgKind::Nco,
+        ],
+        admin_only: false,
+    },
+    NavItem {
+        href: "/campaigns",
+        key: "menu.campaigns",
+        kinds: OVERSIGHT,
+        admin_only: false,
+    },
+    NavItem {
+        href: "/alerts",
+        key: "menu.alerts",
+        kinds: &[],
+        admin_only: false,
+    },
+    NavItem {
+        href: "/alerts/issued",
+        key: "menu.alerts_issued",
+        kinds: OVERSIGHT,
+        admin_only: false,
+    },
+    NavItem {
+        href: "/exposure",
+        key: "menu.exposure",
+        kinds: OVERSIGHT,
         admin_only: false,
     },
     NavItem {
@@ -67,6 +123,16 @@ pub fn nav_for(kind: OrgKind, role: Role) -> impl Iterator<Item = &'static NavIt
     NAV.iter().filter(move |n| {
         (n.kinds.is_empty() || n.kinds.contains(&kind)) && (!n.admin_only || role == Role::Admin)
     })
+}
+
+/// The entry of `path` among `items`: the longest `href` that is the path
+/// or a folder of it (`/alerts/issued/…` is "issued", not "inbox").
+fn current<'a>(items: &[&'a NavItem], path: &str) -> Option<&'a str> {
+    items
+        .iter()
+        .map(|n| n.href)
+        .filter(|h| path == *h || path.starts_with(&format!("{h}/")))
+        .max_by_key(|h| h.len())
 }
 
 /// The hidden CSRF field every `<form method="post">` starts with.
@@ -132,10 +198,12 @@ pub fn page(page: &Page, title: &str, body: Markup) -> Markup {
                     }
                 }
                 nav.main aria-label=(lang.t("layout.nav")) {
+                    @let items: Vec<&NavItem> = nav_for(org.kind, page.p.role).collect();
+                    @let here = current(&items, &page.path);
                     ul {
-                        @for item in nav_for(org.kind, page.p.role) {
+                        @for item in &items {
                             li {
-                                @if page.path == item.href || page.path.starts_with(&format!("{}/", item.href)) {
+                                @if here == Some(item.href) {
                                     a href=(item.href) aria-current="page" { (lang.t(item.key)) }
                                 } @else {
                                     a href=(item.href) { (lang.t(item.key)) }

@@ -43,15 +43,20 @@ use crate::error::{AppError, ErrorBody};
 use crate::middleware::RequestId;
 use crate::state::AppState;
 
+mod alerts;
 pub mod charts;
 mod dashboard;
 mod findings;
 pub mod i18n;
+mod incidents;
 mod inventory;
 pub mod layout;
+mod oversight;
+mod parts;
 mod session;
 mod settings;
 pub mod static_files;
+mod vendor;
 
 pub use i18n::Lang;
 
@@ -89,6 +94,33 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(&'static str, MethodRouter<
             "/settings/webhooks/{id}/delete",
             post(settings::delete_webhook),
         ),
+        ("/incidents", get(incidents::list)),
+        (
+            "/incidents/new",
+            get(incidents::new_form)
+                .post(incidents::create)
+                .layer(upload),
+        ),
+        ("/incidents/{id}", get(incidents::show)),
+        ("/incidents/{id}/update", post(incidents::update)),
+        ("/incidents/{id}/annotate", post(incidents::annotate)),
+        (
+            "/incidents/{id}/attachments",
+            post(incidents::attach).layer(upload),
+        ),
+        ("/alerts", get(alerts::inbox)),
+        ("/alerts/issued", get(alerts::issued)),
+        ("/alerts/new", get(alerts::composer).post(alerts::compose)),
+        ("/alerts/{id}", get(alerts::show)),
+        ("/alerts/{id}/ack", post(alerts::ack)),
+        ("/alerts/{id}/progress", get(alerts::progress)),
+        ("/alerts/{id}/remind", post(alerts::remind)),
+        ("/sectors", get(oversight::sectors)),
+        ("/organizations/{id}", get(oversight::organization)),
+        ("/nation", get(oversight::nation)),
+        ("/exposure", get(oversight::exposure)),
+        ("/campaigns", get(oversight::campaigns)),
+        ("/vendor", get(vendor::page)),
     ]
 }
 
@@ -141,8 +173,7 @@ pub struct Page {
 impl Page {
     fn new(p: Principal, parts: &Parts, secret: &str) -> Page {
         let lang = lang_of(parts);
-        let flash = query_value(parts, "done")
-            .and_then(|key| lang.lookup(&format!("flash.{}", i18n::slug(&key))));
+        let flash = query_value(parts, "done").and_then(|key| flash_text(lang, &key));
         Page {
             p,
             lang,
@@ -150,6 +181,19 @@ impl Page {
             path: parts.uri.path().to_owned(),
             flash,
         }
+    }
+}
+
+/// The flash message `?done=` names: `name` is `flash.name`, and
+/// `section.name` is `section.flash.name` (the pages' own flash keys).
+fn flash_text(lang: Lang, key: &str) -> Option<&'static str> {
+    match key.split_once('.') {
+        Some((section, name)) => lang.lookup(&format!(
+            "{}.flash.{}",
+            i18n::slug(section),
+            i18n::slug(name)
+        )),
+        None => lang.lookup(&format!("flash.{}", i18n::slug(key))),
     }
 }
 

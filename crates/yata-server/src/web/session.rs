@@ -13,15 +13,15 @@ use crate::auth::{SESSION_COOKIE, cookie, new_secret};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Where an organisation of `kind` starts (the pages of ministries, the
-/// NCO and vendors will name theirs here).
+/// Where an organisation of `kind` starts: its own figures for operators
+/// and government bodies, its sectors for a ministry, the nation for the
+/// NCO, its products' exposure for a vendor.
 pub fn home_of(kind: OrgKind) -> &'static str {
     match kind {
-        OrgKind::Operator
-        | OrgKind::Government
-        | OrgKind::Ministry
-        | OrgKind::Nco
-        | OrgKind::Vendor => "/dashboard",
+        OrgKind::Operator | OrgKind::Government => "/dashboard",
+        OrgKind::Ministry => "/sectors",
+        OrgKind::Nco => "/nation",
+        OrgKind::Vendor => "/vendor",
     }
 }
 
