@@ -37,6 +37,10 @@ export YATA_SHARED_DATA
 if [[ ! -x /usr/bin/chromium ]]; then
     apt_install chromium || unavailable "Debian's chromium is not installed and could not be"
 fi
+# Japanese glyphs for readable screenshots (the tests do not depend on them).
+if ! dpkg -s fonts-ipafont-gothic >/dev/null 2>&1; then
+    apt_install fonts-ipafont-gothic || echo "warning: e2e: no Japanese font; screenshots show boxes" >&2
+fi
 if ! command -v npm >/dev/null; then
     apt_install nodejs npm || unavailable "node and npm are not installed and could not be"
 fi
