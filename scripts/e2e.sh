@@ -95,7 +95,7 @@ fi
 export YATA_E2E_URL="http://127.0.0.1:$port"
 export YATA_E2E_PASSWORD="$password"
 export YATA_E2E_SCREENSHOTS="$out"
-echo "e2e: yata serve --demo ready on $YATA_E2E_URL after $((SECONDS - started)) s"
+echo "e2e: yata serve --demo ready on $YATA_E2E_URL ($((SECONDS - started)) s after the start, build included)"
 tests_started=$SECONDS
 status=0
 (cd e2e && npm test) || status=$?
