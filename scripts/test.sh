@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole YATA-Shield test suite on a fresh machine: installs and starts
 # what the tests need (Python `packaging`, `rpm`, a throwaway PostgreSQL),
-# then runs every test of the workspace.
+# then runs every test of the workspace, then the web UI's end-to-end tests
+# in Chromium (scripts/e2e.sh; screenshots in target/e2e/).
 #
 # Tests that need the shared real-world data (../shared/data, or
 # $YATA_SHARED_DATA) or an external reference implementation skip with a
@@ -42,3 +43,7 @@ if ! python3 -c 'import packaging.version' 2>/dev/null; then
 fi
 
 cargo test --workspace --locked "$@"
+
+# The web UI in a real browser (installs Chromium and the npm package when
+# missing; fails under CI without them or the shared data).
+./scripts/e2e.sh
