@@ -5,15 +5,15 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, browser, context, email, shot, signedIn } from './lib.js';
 
-// Where each kind starts today (web/session.rs `home_of`), and what its
-// header says. The NCO's, ministries' and vendors' own pages will move
-// their homes.
+// Where each kind starts (web/session.rs `home_of`: operators and
+// government bodies their dashboard, ministries their sectors, the NCO the
+// nation, vendors their products), and what its header says.
 const ORGS = [
-  { slug: 'toto-electric', name: '東都電力株式会社', kind: '重要インフラ事業者等', home: '/dashboard' },
-  { slug: 'oyashima-pref', name: '大八洲県', kind: '政府機関等', home: '/dashboard' },
-  { slug: 'meti', name: '経済産業省', kind: '重要インフラ所管省庁', home: '/dashboard' },
-  { slug: 'nco', name: '国家サイバー統括室', kind: '国家サイバー統括室', home: '/dashboard' },
-  { slug: 'yata-soft', name: '八咫ソフトウェア株式会社', kind: 'ソフトウェア・ベンダ', home: '/dashboard' },
+  { slug: 'toto-electric', name: '東都電力株式会社', kind: '重要インフラ事業者等', home: '/dashboard', heading: 'ダッシュボード', menu: 'ダッシュボード' },
+  { slug: 'oyashima-pref', name: '大八洲県', kind: '政府機関等', home: '/dashboard', heading: 'ダッシュボード', menu: 'ダッシュボード' },
+  { slug: 'meti', name: '経済産業省', kind: '重要インフラ所管省庁', home: '/sectors', heading: '所管分野の状況', menu: '所管分野' },
+  { slug: 'nco', name: '国家サイバー統括室', kind: '国家サイバー統括室', home: '/nation', heading: '国全体の状況', menu: '国全体' },
+  { slug: 'yata-soft', name: '八咫ソフトウェア株式会社', kind: 'ソフトウェア・ベンダ', home: '/vendor', heading: '製品と影響', menu: '製品と影響' },
 ];
 const ROLES = { admin: '管理者', analyst: '分析担当', viewer: '閲覧者', auditor: '監査' };
 
@@ -51,12 +51,12 @@ for (const org of ORGS) {
       assert.match(await who.locator('.org').innerText(), new RegExp(org.name));
       const badges = await who.locator('.badge').allInnerTexts();
       assert.deepEqual(badges, [org.kind, roleLabel]);
-      assert.equal(await page.locator('main h1').innerText(), 'ダッシュボード');
+      assert.equal(await page.locator('main h1').innerText(), org.heading);
       // Administration is for admins only.
       const nav = page.getByRole('navigation', { name: 'メインメニュー' });
       assert.equal(await nav.getByRole('link', { name: 'APIトークン' }).count(), role === 'admin' ? 1 : 0);
       assert.equal(await nav.getByRole('link', { name: 'Webhook' }).count(), role === 'admin' ? 1 : 0);
-      assert.equal(await nav.getByRole('link', { name: 'ダッシュボード' }).getAttribute('aria-current'), 'page');
+      assert.equal(await nav.getByRole('link', { name: org.menu, exact: true }).getAttribute('aria-current'), 'page');
       if (role === 'viewer') {
         // Viewers and auditors read; only admins and analysts get forms that write.
         await page.goto(`${BASE}/assets`);
