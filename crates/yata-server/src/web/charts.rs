@@ -174,8 +174,10 @@ pub fn heat_map(
     if rows.is_empty() || columns.is_empty() {
         return empty_chart(title, empty);
     }
-    let (label_w, head_h, cell_w, cell_h) = (180.0, 30.0, 72.0, 30.0);
-    let width = label_w + cell_w * columns.len() as f64 + 4.0;
+    // Column labels are slanted so long ones (Japanese figures' names) do
+    // not run into each other.
+    let (label_w, head_h, cell_w, cell_h) = (180.0, 120.0, 72.0, 30.0);
+    let width = label_w + cell_w * columns.len() as f64 + 120.0;
     let height = head_h + cell_h * rows.len() as f64 + 4.0;
     let max = cells.iter().flatten().copied().max().unwrap_or(0);
     let value = |r: usize, c: usize| {
@@ -191,7 +193,9 @@ pub fn heat_map(
         height as u32,
         html! {
             @for (c, col) in columns.iter().enumerate() {
-                text x=(n(label_w + cell_w * (c as f64 + 0.5))) y="20" text-anchor="middle" fill=(INK) { (col) }
+                @let (cx, cy) = (label_w + cell_w * (c as f64 + 0.5), head_h - 8.0);
+                text x=(n(cx)) y=(n(cy)) text-anchor="start" fill=(INK)
+                    transform=(format!("rotate(-35 {} {})", n(cx), n(cy))) { (col) }
             }
             @for (r, row) in rows.iter().enumerate() {
                 @let y0 = head_h + cell_h * r as f64;
