@@ -480,6 +480,8 @@ async fn sign_in_upload_work_list_and_transition(app: &App) {
         dash.contains("<svg") && dash.contains("role=\"img\""),
         "{dash}"
     );
+    // The trend of open and overdue findings, at each week's end.
+    assert!(dash.contains("対応中・期限超過の推移"), "{dash}");
 
     // Signing out ends the session.
     let token = csrf(&b.get("/dashboard").await);

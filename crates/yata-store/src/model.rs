@@ -557,6 +557,12 @@ pub struct OrgSummary {
     /// microseconds / one week), from the earliest asked: findings first
     /// seen and findings fixed.
     pub weeks: std::collections::BTreeMap<i64, (u64, u64)>,
+    /// Per week (indexed as `weeks`): findings open or in triage at the
+    /// week's end (now, for this week), and of them those past their
+    /// deadline then. Reconstructed from each finding's first seen, state
+    /// and last state change: a finding decided after a week's end counts
+    /// as open then; one reopened since counts from its first sighting.
+    pub backlog: std::collections::BTreeMap<i64, (u64, u64)>,
 }
 
 impl OrgSummary {
@@ -580,6 +586,11 @@ impl OrgSummary {
             let e = self.weeks.entry(*w).or_default();
             e.0 += o;
             e.1 += f;
+        }
+        for (w, (o, d)) in &other.backlog {
+            let e = self.backlog.entry(*w).or_default();
+            e.0 += o;
+            e.1 += d;
         }
     }
 

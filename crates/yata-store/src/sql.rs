@@ -1436,6 +1436,41 @@ impl Store for SqlStore {
                         }
                     }
                 }
+                // The backlog at each week's end: one pass, two sums per week.
+                let ends: Vec<(i64, i64)> = (since / WEEK..=now_us / WEEK)
+                    .map(|w| (w, ((w + 1) * WEEK).min(now_us)))
+                    .collect();
+                let mut sums = String::new();
+                for (k, _) in ends.iter().enumerate() {
+                    let t = n + 1 + k;
+                    let alive = format!(
+                        "first_seen <= ${t} AND (state IN ('open', 'in_triage') \
+                         OR state_changed_at > ${t}) AND state <> 'false_positive'"
+                    );
+                    sums.push_str(&format!(
+                        ", CAST(SUM(CASE WHEN {alive} THEN 1 ELSE 0 END) AS BIGINT) AS o{k}, \
+                         CAST(SUM(CASE WHEN {alive} AND deadline < ${t} THEN 1 ELSE 0 END) \
+                         AS BIGINT) AS d{k}"
+                    ));
+                }
+                let mut q = bind(format!(
+                    "SELECT org_id{sums} FROM findings WHERE org_id IN ({list}) \
+                     AND (state IN ('open', 'in_triage') OR state_changed_at > ${first}) \
+                     GROUP BY org_id",
+                    first = n + 1
+                ));
+                for (_, t) in &ends {
+                    q = q.bind(*t);
+                }
+                for r in q.fetch_all(&self.pool).await? {
+                    let e = by_org.entry(r.try_get("org_id")?).or_default();
+                    for (k, (w, _)) in ends.iter().enumerate() {
+                        let open: Option<i64> = r.try_get(format!("o{k}").as_str())?;
+                        let overdue: Option<i64> = r.try_get(format!("d{k}").as_str())?;
+                        e.backlog
+                            .insert(*w, (count(open.unwrap_or(0)), count(overdue.unwrap_or(0))));
+                    }
+                }
             }
             Ok(by_org.into_values().collect())
         })

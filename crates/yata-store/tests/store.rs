@@ -1893,6 +1893,16 @@ async fn summaries_and_exposure_queries(db: &TestDb) {
     assert!(s.mean_time_to_remediate().is_some_and(|d| !d.is_negative()));
     let week = now.as_microsecond() / (7 * 24 * 3600 * 1_000_000);
     assert_eq!(s.weeks.get(&week), Some(&(4, 1)));
+    // The backlog at the end of this week so far: the three open ones, two
+    // overdue; a week ago none had been seen.
+    let later = db
+        .store
+        .finding_summaries(&[o], Timestamp::now(), 12)
+        .await
+        .unwrap();
+    assert_eq!(later[0].backlog.get(&week), Some(&(3, 2)));
+    assert_eq!(later[0].backlog.get(&(week - 1)), Some(&(0, 0)));
+    assert_eq!(later[0].backlog.len(), 13);
     let empty = &sums[1];
     assert_eq!(empty.org, Some(other));
     assert!(empty.by_state.is_empty() && empty.overdue == 0);

@@ -71,10 +71,13 @@ fn summary_json(s: &OrgSummary, now: Timestamp) -> Value {
         .map(|back| {
             let w = this_week - back;
             let (opened, fixed) = s.weeks.get(&w).copied().unwrap_or_default();
+            let (open, overdue) = s.backlog.get(&w).copied().unwrap_or_default();
             json!({
                 "week_start": Timestamp::from_microsecond(w * WEEK_MICROS).map(rfc3339).ok(),
                 "opened": opened,
                 "fixed": fixed,
+                "open": open,
+                "overdue": overdue,
             })
         })
         .collect();

@@ -58,6 +58,14 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
         .iter()
         .map(|w| s.weeks.get(w).map_or(0, |x| x.1))
         .collect();
+    let open_at: Vec<u64> = weeks
+        .iter()
+        .map(|w| s.backlog.get(w).map_or(0, |x| x.0))
+        .collect();
+    let overdue_at: Vec<u64> = weeks
+        .iter()
+        .map(|w| s.backlog.get(w).map_or(0, |x| x.1))
+        .collect();
     let by_decision: Vec<(String, u64)> = DECISIONS
         .iter()
         .filter_map(|d| {
@@ -69,6 +77,8 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
         + s.by_state.get("in_triage").copied().unwrap_or(0);
     let opened_name = lang.t("dashboard.opened");
     let fixed_name = lang.t("dashboard.fixed");
+    let open_name = lang.t("dashboard.open");
+    let overdue_name = lang.t("dashboard.overdue");
     let empty = lang.t("charts.empty");
     let body = html! {
         section aria-labelledby="figures" {
@@ -92,6 +102,29 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
             }
         }
         div.charts {
+            figure {
+                (charts::line_chart(lang.t("dashboard.backlog"), &labels, &[
+                    Series { name: open_name, values: &open_at },
+                    Series { name: overdue_name, values: &overdue_at },
+                ], empty))
+                figcaption {
+                    details {
+                        summary { (lang.t("charts.numbers")) }
+                        table {
+                            thead { tr {
+                                th scope="col" { (lang.t("dashboard.week")) }
+                                th scope="col" class="num" { (open_name) }
+                                th scope="col" class="num" { (overdue_name) }
+                            } }
+                            tbody { @for (i, l) in labels.iter().enumerate() { tr {
+                                td { (l) }
+                                td.num { (open_at[i]) }
+                                td.num { (overdue_at[i]) }
+                            } } }
+                        }
+                    }
+                }
+            }
             figure {
                 (charts::line_chart(lang.t("dashboard.trend"), &labels, &[
                     Series { name: opened_name, values: &opened },

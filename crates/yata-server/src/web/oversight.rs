@@ -36,7 +36,8 @@ fn active(summary: &Value) -> u64 {
     n(&summary["by_state"]["open"]) + n(&summary["by_state"]["in_triage"])
 }
 
-/// The weeks and the opened/fixed series of a summary's trend.
+/// The weeks and the open/overdue series (each week's end) of a
+/// summary's trend.
 fn trend(lang: Lang, summary: &Value) -> (Vec<String>, Vec<u64>, Vec<u64>) {
     let weeks = summary["trend"].as_array().cloned().unwrap_or_default();
     let labels = weeks
@@ -51,24 +52,24 @@ fn trend(lang: Lang, summary: &Value) -> (Vec<String>, Vec<u64>, Vec<u64>) {
         .collect();
     (
         labels,
-        weeks.iter().map(|w| n(&w["opened"])).collect(),
-        weeks.iter().map(|w| n(&w["fixed"])).collect(),
+        weeks.iter().map(|w| n(&w["open"])).collect(),
+        weeks.iter().map(|w| n(&w["overdue"])).collect(),
     )
 }
 
 fn trend_chart(lang: Lang, title: &str, summary: &Value) -> Markup {
-    let (labels, opened, fixed) = trend(lang, summary);
+    let (labels, open, overdue) = trend(lang, summary);
     charts::line_chart(
         title,
         &labels,
         &[
             Series {
-                name: lang.t("dashboard.opened"),
-                values: &opened,
+                name: lang.t("dashboard.open"),
+                values: &open,
             },
             Series {
-                name: lang.t("dashboard.fixed"),
-                values: &fixed,
+                name: lang.t("dashboard.overdue"),
+                values: &overdue,
             },
         ],
         lang.t("charts.empty"),
