@@ -793,3 +793,85 @@ async fn admins_manage_tokens_and_webhooks(app: &App) {
     );
 }
 both!(admins_manage_tokens_and_webhooks);
+
+/// A person's language and time zone are kept on their account: they
+/// follow them to a new browser, and every time is shown in their zone.
+async fn preferences_follow_the_person(app: &App) {
+    if !app.load_rustsec().await {
+        return;
+    }
+    let org = app.create_org("Zone Bank", "operator", &["finance"]).await;
+    user(app, org, Role::Admin, "zone@bank.example").await;
+    let token = app.issue_token(org, "admin").await;
+    let asset = app.create_software(org, &token, "core").await;
+    assert_eq!(
+        app.upload_lock(asset, &token, common::VULNERABLE_LOCK)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let findings = app
+        .get(&format!("/api/v1/organizations/{org}/findings"), &token)
+        .await
+        .json();
+    let first = &findings["findings"][0];
+    let seen: jiff::Timestamp = first["first_seen"].as_str().unwrap().parse().unwrap();
+    let id = first["finding_id"].as_i64().unwrap();
+
+    let b = Browser::new(app);
+    b.login("zone@bank.example").await;
+    let tokyo = jiff::tz::TimeZone::get("Asia/Tokyo")
+        .unwrap()
+        .to_datetime(seen)
+        .strftime("%Y年%-m月%-d日 %H:%M")
+        .to_string();
+    assert!(text(&b.get(&format!("/findings/{id}")).await).contains(&tokyo));
+
+    let form = b.get("/settings/preferences").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token_field = csrf(&form);
+    // Without the form token: refused, nothing kept.
+    let r = b
+        .post(
+            "/settings/preferences",
+            &[("lang", "en"), ("time_zone", "Europe/London")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = b
+        .post(
+            "/settings/preferences",
+            &[
+                ("csrf", &token_field),
+                ("lang", "en"),
+                ("time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = b
+        .post(
+            "/settings/preferences",
+            &[
+                ("csrf", &token_field),
+                ("lang", "en"),
+                ("time_zone", "Europe/London"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r));
+
+    // A new browser: the person's preferences come with the log-in.
+    let other = Browser::new(app);
+    other.login("zone@bank.example").await;
+    let page = text(&other.get(&format!("/findings/{id}")).await);
+    let london = jiff::tz::TimeZone::get("Europe/London")
+        .unwrap()
+        .to_datetime(seen)
+        .strftime("%-d %b %Y, %H:%M")
+        .to_string();
+    assert!(page.contains("lang=\"en\""), "{page}");
+    assert!(page.contains(&london), "{london} not in {page}");
+    assert!(!page.contains(&tokyo));
+}
+both!(preferences_follow_the_person);

@@ -207,6 +207,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Adds the membership or changes its role.
     fn set_membership<'a>(&'a self, actor: &'a Actor, m: &'a Membership) -> Fut<'a, ()>;
     fn memberships(&self, user: UserId) -> Fut<'_, Vec<Membership>>;
+    /// Sets a person's display preferences (`None`: the default).
+    /// `NotFound` if there is no such user.
+    fn set_user_preferences<'a>(
+        &'a self,
+        actor: &'a Actor,
+        user: UserId,
+        language: Option<&'a str>,
+        time_zone: Option<&'a str>,
+    ) -> Fut<'a, ()>;
     fn create_token<'a>(&'a self, actor: &'a Actor, new: &'a NewToken) -> Fut<'a, TokenId>;
     /// An organisation's tokens, valid or not, by id.
     fn tokens(&self, org: OrgId) -> Fut<'_, Vec<ApiToken>>;

@@ -23,9 +23,9 @@ macro_rules! embed {
     };
 }
 
-pub(crate) const SQLITE: &[(&str, &str)] = embed!("sqlite": "0001_init.sql", "0002_feed_snapshots.sql", "0003_findings_by_asset.sql", "0004_findings_kev.sql", "0005_webhooks.sql", "0006_mail.sql", "0007_schedules.sql", "0008_findings_exposed.sql", "0009_findings_epss.sql", "0010_incidents_alerts.sql");
+pub(crate) const SQLITE: &[(&str, &str)] = embed!("sqlite": "0001_init.sql", "0002_feed_snapshots.sql", "0003_findings_by_asset.sql", "0004_findings_kev.sql", "0005_webhooks.sql", "0006_mail.sql", "0007_schedules.sql", "0008_findings_exposed.sql", "0009_findings_epss.sql", "0010_incidents_alerts.sql", "0011_user_preferences.sql");
 
-pub(crate) const POSTGRES: &[(&str, &str)] = embed!("postgres": "0001_init.sql", "0002_feed_snapshots.sql", "0003_findings_by_asset.sql", "0004_findings_kev.sql", "0005_webhooks.sql", "0006_mail.sql", "0007_schedules.sql", "0008_findings_exposed.sql", "0009_findings_epss.sql", "0010_incidents_alerts.sql");
+pub(crate) const POSTGRES: &[(&str, &str)] = embed!("postgres": "0001_init.sql", "0002_feed_snapshots.sql", "0003_findings_by_asset.sql", "0004_findings_kev.sql", "0005_webhooks.sql", "0006_mail.sql", "0007_schedules.sql", "0008_findings_exposed.sql", "0009_findings_epss.sql", "0010_incidents_alerts.sql", "0011_user_preferences.sql");
 
 /// The migrator of one dialect's files.
 pub(crate) fn migrator(files: &[(&'static str, &'static str)]) -> Migrator {

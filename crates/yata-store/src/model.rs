@@ -215,6 +215,11 @@ pub struct User {
     pub password_hash: Option<String>,
     pub created_at: Timestamp,
     pub disabled_at: Option<Timestamp>,
+    /// Display preferences (web UI): `ja` or `en`; an IANA time zone. The
+    /// service checks the values; `None`: the defaults (Japanese,
+    /// Asia/Tokyo).
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -460,7 +460,8 @@ const INVENTORY_COLUMNS: &str =
     "id, asset_id, format, digest, uploaded_at, uploaded_by, components, is_current";
 const TOKEN_COLUMNS: &str = "id, name, org_id, user_id, role, created_at, expires_at, revoked_at";
 const SESSION_COLUMNS: &str = "id, user_id, org_id, csrf_hash, created_at, expires_at";
-const USER_COLUMNS: &str = "id, name, email, password_hash, created_at, disabled_at";
+const USER_COLUMNS: &str =
+    "id, name, email, password_hash, created_at, disabled_at, language, time_zone";
 
 fn user_from(r: &DbRow) -> Result<User, Error> {
     Ok(User {
@@ -470,6 +471,8 @@ fn user_from(r: &DbRow) -> Result<User, Error> {
         password_hash: r.try_get("password_hash")?,
         created_at: ts(r.try_get("created_at")?)?,
         disabled_at: ts_opt(r.try_get("disabled_at")?)?,
+        language: r.try_get("language")?,
+        time_zone: r.try_get("time_zone")?,
     })
 }
 
@@ -1855,6 +1858,35 @@ impl Store for SqlStore {
         attempt: &'a Attempt,
     ) -> Fut<'a, ()> {
         Box::pin(outbox::finish_mail_delivery(self, id, worker, attempt))
+    }
+
+    fn set_user_preferences<'a>(
+        &'a self,
+        actor: &'a Actor,
+        user: UserId,
+        language: Option<&'a str>,
+        time_zone: Option<&'a str>,
+    ) -> Fut<'a, ()> {
+        Box::pin(async move {
+            let mut w = self.write(actor).await?;
+            let n = sqlx::query("UPDATE users SET language = $1, time_zone = $2 WHERE id = $3")
+                .bind(language)
+                .bind(time_zone)
+                .bind(user.0)
+                .execute(&mut *w.tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(Error::NotFound("user"));
+            }
+            w.audit(
+                "user.preferences",
+                &format!("user:{user}"),
+                json!({"language": language, "time_zone": time_zone}),
+            )
+            .await?;
+            w.commit().await
+        })
     }
 
     fn create_incident<'a>(

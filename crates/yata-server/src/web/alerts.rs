@@ -682,7 +682,7 @@ fn body_of(f: &Fields) -> Result<NewAlertBody, AppError> {
         body_ja: f.opt("body_ja"),
         tlp: f.opt("tlp"),
         severity: f.opt("severity"),
-        deadline: parts::tokyo_local("deadline", f.get("deadline"))?,
+        deadline: parts::zoned_input("deadline", f.get("deadline"))?,
         actions: f.lines("actions"),
         targets: Targets {
             all: f.has("all", "true"),

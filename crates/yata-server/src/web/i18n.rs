@@ -10,11 +10,13 @@
 //! for them and checks each key is in both catalogues, and another that
 //! both catalogues have the same keys and placeholders.
 //!
-//! Times are shown in Asia/Tokyo, always: Japan has kept UTC+9 without
-//! summer time since 1951, so the fixed offset is that zone for every
-//! date and needs no time-zone database (as `mail::catalogue` reasons).
-//! There is no per-user zone yet. Japanese shows `2026年11月29日 13:03`,
-//! English `29 Nov 2026, 13:03`; both say JST in the `title`.
+//! Times are shown in the person's time zone: their preference (an IANA
+//! name kept on their account, carried by the `yata_tz` cookie and set
+//! for the request's task by `web::router`, see [`in_zone`]), else
+//! Asia/Tokyo — a fixed UTC+9, which Japan has kept without summer time
+//! since 1951 (as `mail::catalogue` reasons), so the default needs no
+//! time-zone database. Japanese shows `2026年11月29日 13:03`, English
+//! `29 Nov 2026, 13:03`.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -92,7 +94,7 @@ impl Lang {
 
     /// A time in Tokyo, in this language's format.
     pub fn datetime(self, t: Timestamp) -> String {
-        let local = tokyo(t);
+        let local = local(t);
         match self {
             Lang::Ja => local.strftime("%Y年%-m月%-d日 %H:%M").to_string(),
             Lang::En => local.strftime("%-d %b %Y, %H:%M").to_string(),
@@ -101,7 +103,7 @@ impl Lang {
 
     /// A date in Tokyo, in this language's format.
     pub fn date(self, t: Timestamp) -> String {
-        let local = tokyo(t);
+        let local = local(t);
         match self {
             Lang::Ja => local.strftime("%Y年%-m月%-d日").to_string(),
             Lang::En => local.strftime("%-d %b %Y").to_string(),
@@ -109,9 +111,41 @@ impl Lang {
     }
 }
 
+tokio::task_local! {
+    /// The time zone of the person a page is for (see the module docs).
+    static ZONE: jiff::tz::TimeZone;
+}
+
 /// Asia/Tokyo (UTC+9, no summer time; see the module docs).
-pub fn tokyo(t: Timestamp) -> jiff::civil::DateTime {
-    jiff::tz::offset(9).to_datetime(t)
+pub fn tokyo() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::fixed(jiff::tz::offset(9))
+}
+
+/// The zone of the page being rendered: the person's, else Tokyo.
+pub fn zone() -> jiff::tz::TimeZone {
+    ZONE.try_with(Clone::clone).unwrap_or_else(|_| tokyo())
+}
+
+/// Runs `f` (a request's handling) with `zone` as the page's zone.
+pub async fn in_zone<F: std::future::Future>(zone: jiff::tz::TimeZone, f: F) -> F::Output {
+    ZONE.scope(zone, f).await
+}
+
+/// A time in the page's zone.
+pub fn local(t: Timestamp) -> jiff::civil::DateTime {
+    zone().to_datetime(t)
+}
+
+/// An IANA time zone name the system's time-zone database knows (the
+/// preference's check), as the database spells it.
+pub fn known_zone(name: &str) -> Option<String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 64 {
+        return None;
+    }
+    jiff::tz::TimeZone::get(name)
+        .ok()
+        .and_then(|z| z.iana_name().map(str::to_owned))
 }
 
 /// A value's catalogue key part: lower case, every run of other characters

@@ -280,8 +280,8 @@ async fn from_form(
             .collect(),
         vulnerabilities: f.lines("vulnerabilities"),
         asset_ids,
-        detected_at: parts::tokyo_local("detected_at", f.get("detected_at"))?,
-        started_at: parts::tokyo_local("started_at", f.get("started_at"))?,
+        detected_at: parts::zoned_input("detected_at", f.get("detected_at"))?,
+        started_at: parts::zoned_input("started_at", f.get("started_at"))?,
         contained_at: None,
         service_impact: f.opt("service_impact"),
         continuity_impact: f.opt("continuity_impact"),
@@ -656,7 +656,7 @@ pub async fn update(
     let (i, _) = visibility::incident(&state, &page.p, id, Access::Write).await?;
     let changed =
         |field: &str, now: &Option<String>| form.opt(field).filter(|v| Some(v) != now.as_ref());
-    let contained_at = match parts::tokyo_local("contained_at", form.get("contained_at")) {
+    let contained_at = match parts::zoned_input("contained_at", form.get("contained_at")) {
         Ok(t) => t.filter(|t| Some(*t) != i.head.contained_at),
         Err(e) => return refused(&state, &page, id, "update", e).await,
     };

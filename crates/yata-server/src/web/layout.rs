@@ -116,6 +116,12 @@ pub const NAV: &[NavItem] = &[
         kinds: &[],
         admin_only: true,
     },
+    NavItem {
+        href: "/settings/preferences",
+        key: "nav.preferences",
+        kinds: &[],
+        admin_only: false,
+    },
 ];
 
 /// The entries `page`'s caller sees.

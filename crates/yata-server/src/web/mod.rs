@@ -70,6 +70,10 @@ pub fn routes(config: &crate::ServiceConfig) -> Vec<(&'static str, MethodRouter<
         ("/lang", get(session::lang_link).post(session::lang)),
         ("/static/{file}", get(static_files::serve)),
         ("/dashboard", get(dashboard::page)),
+        (
+            "/settings/preferences",
+            get(session::preferences).post(session::save_preferences),
+        ),
         ("/findings", get(findings::list)),
         (
             "/findings/{id}",
@@ -137,7 +141,25 @@ pub fn router(state: &AppState) -> axum::Router<AppState> {
             )),
         );
     }
-    router.layer(axum::middleware::from_fn(html_errors))
+    router
+        .layer(axum::middleware::from_fn(html_errors))
+        .layer(axum::middleware::from_fn(with_zone))
+}
+
+/// The cookie that carries a person's time zone preference to every page
+/// (set at log-in and by the preferences page from their account).
+pub const TZ_COOKIE: &str = "yata_tz";
+
+/// Renders the request's pages in the person's time zone (`yata_tz`,
+/// checked against the time-zone database; Asia/Tokyo otherwise).
+async fn with_zone(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let zone = cookie(&parts, TZ_COOKIE)
+        .and_then(|name| i18n::known_zone(&name))
+        .and_then(|name| jiff::tz::TimeZone::get(&name).ok())
+        .unwrap_or_else(i18n::tokyo);
+    let req = Request::from_parts(parts, body);
+    i18n::in_zone(zone, next.run(req)).await
 }
 
 /// The language of a request: `?lang=` (links), else the `yata_lang`

@@ -67,9 +67,10 @@ pub fn ids(text: &str) -> Result<Vec<i64>, String> {
         .collect()
 }
 
-/// A `datetime-local` value (`2026-05-01T10:30`) read in Asia/Tokyo
-/// (see `i18n`); `Err` names what could not be read.
-pub fn tokyo_local(field: &str, value: &str) -> Result<Option<Timestamp>, AppError> {
+/// A `datetime-local` value (`2026-05-01T10:30`) read in the page's zone
+/// (the person's, else Asia/Tokyo; see `i18n`); `Err` names what could
+/// not be read.
+pub fn zoned_input(field: &str, value: &str) -> Result<Option<Timestamp>, AppError> {
     if value.trim().is_empty() {
         return Ok(None);
     }
@@ -77,15 +78,15 @@ pub fn tokyo_local(field: &str, value: &str) -> Result<Option<Timestamp>, AppErr
         .trim()
         .parse()
         .map_err(|_| AppError::BadRequest(format!("{field}: a date and time")))?;
-    jiff::tz::offset(9)
+    super::i18n::zone()
         .to_timestamp(local)
         .map(Some)
         .map_err(|_| AppError::BadRequest(format!("{field}: a date and time")))
 }
 
-/// A time as a `datetime-local` value in Asia/Tokyo.
+/// A time as a `datetime-local` value in the page's zone.
 pub fn local_value(t: Option<Timestamp>) -> String {
-    t.map(|t| super::i18n::tokyo(t).strftime("%Y-%m-%dT%H:%M").to_string())
+    t.map(|t| super::i18n::local(t).strftime("%Y-%m-%dT%H:%M").to_string())
         .unwrap_or_default()
 }
 
@@ -262,12 +263,12 @@ mod tests {
 
     #[test]
     fn datetime_local_is_tokyo() {
-        let t = tokyo_local("detected_at", "2026-05-01T10:30")
+        let t = zoned_input("detected_at", "2026-05-01T10:30")
             .unwrap()
             .unwrap();
         assert_eq!(crate::api::rfc3339(t), "2026-05-01T01:30:00Z");
         assert_eq!(local_value(Some(t)), "2026-05-01T10:30");
-        assert!(tokyo_local("detected_at", "yesterday").is_err());
-        assert_eq!(tokyo_local("detected_at", " ").unwrap(), None);
+        assert!(zoned_input("detected_at", "yesterday").is_err());
+        assert_eq!(zoned_input("detected_at", " ").unwrap(), None);
     }
 }

@@ -7,7 +7,9 @@ use maud::html;
 use serde::Deserialize;
 use yata_store::{Actor, OrgId, OrgKind};
 
-use super::{AnonPosted, Lang, PRE_COOKIE, Page, Posted, lang_of, layout, see_other};
+use super::{
+    AnonPosted, Lang, PRE_COOKIE, Page, Posted, TZ_COOKIE, i18n, lang_of, layout, see_other,
+};
 use crate::api::session::{CLEAR_SESSION_COOKIE, authenticate, open_session};
 use crate::auth::{SESSION_COOKIE, cookie, new_secret};
 use crate::error::AppError;
@@ -198,6 +200,10 @@ pub async fn login(
     let mut r = see_other(next.unwrap_or("/"));
     r.headers_mut()
         .append(header::SET_COOKIE, session.set_cookie);
+    // The person's preferences follow them to every browser.
+    if let Some(u) = state.store().user(user).await? {
+        preference_cookies(&mut r, u.language.as_deref(), u.time_zone.as_deref());
+    }
     Ok(r)
 }
 
@@ -244,19 +250,142 @@ pub async fn lang(State(state): State<AppState>, req: axum::extract::Request) ->
     let (parts, body) = req.into_parts();
     let signed_in = cookie(&parts, SESSION_COOKIE).is_some();
     let req = axum::extract::Request::from_parts(parts, body);
-    let form = if signed_in {
-        <Posted<LangForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state)
+    let (form, who) = if signed_in {
+        match <Posted<LangForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state)
             .await
-            .map(|p| p.form)
+        {
+            Ok(p) => (Ok(p.form), p.page.p.user),
+            Err(e) => (Err(e), None),
+        }
     } else {
-        <AnonPosted<LangForm> as axum::extract::FromRequest<AppState>>::from_request(req, &state)
+        (
+            <AnonPosted<LangForm> as axum::extract::FromRequest<AppState>>::from_request(
+                req, &state,
+            )
             .await
-            .map(|p| p.form)
+            .map(|p| p.form),
+            None,
+        )
     };
     match form {
-        Ok(form) => switch_to(Lang::parse(&form.lang), form.next.as_deref()),
+        Ok(form) => {
+            let lang = Lang::parse(&form.lang);
+            // Signed in as a person: the choice is theirs, kept on their account.
+            if let (Some(lang), Some(user)) = (lang, who) {
+                let zone = match state.store().user(user).await {
+                    Ok(Some(u)) => u.time_zone,
+                    _ => None,
+                };
+                if let Err(e) = state
+                    .store()
+                    .set_user_preferences(
+                        &Actor::User(user),
+                        user,
+                        Some(lang.code()),
+                        zone.as_deref(),
+                    )
+                    .await
+                {
+                    return AppError::from(e).into_response();
+                }
+            }
+            switch_to(lang, form.next.as_deref())
+        }
         Err(e) => e.into_response(),
     }
+}
+
+/// Sets the language and time-zone cookies from a person's preferences.
+fn preference_cookies(r: &mut Response, language: Option<&str>, zone: Option<&str>) {
+    if let Some(lang) = language.and_then(Lang::parse) {
+        r.headers_mut()
+            .append(header::SET_COOKIE, lang_cookie(lang));
+    }
+    let zone = zone.and_then(i18n::known_zone);
+    let value = match &zone {
+        Some(z) => format!("{TZ_COOKIE}={z}; Path=/; SameSite=Lax; Max-Age=31536000"),
+        None => format!("{TZ_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0"),
+    };
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreferencesForm {
+    lang: String,
+    time_zone: String,
+}
+
+/// Common zones offered first (any IANA name the database knows is taken).
+const ZONES: &[&str] = &[
+    "Asia/Tokyo",
+    "UTC",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Europe/London",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Los_Angeles",
+];
+
+/// `GET /settings/preferences`: the signed-in person's language and time
+/// zone (kept on their account; tokens have no person and no page).
+pub async fn preferences(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
+    let user = page.p.user.ok_or(AppError::NotFound)?;
+    let u = state.store().user(user).await?.ok_or(AppError::NotFound)?;
+    let lang = page.lang;
+    let zone = u.time_zone.clone().unwrap_or_else(|| "Asia/Tokyo".into());
+    let body = html! {
+        form.stack method="post" action="/settings/preferences" {
+            (layout::csrf(&page))
+            div {
+                label for="pref-lang" { (lang.t("preferences.language")) }
+                select #pref-lang name="lang" {
+                    @for l in Lang::ALL {
+                        option value=(l.code()) selected[l == lang] { (lang.t(&format!("lang.{}", l.code()))) }
+                    }
+                }
+            }
+            div {
+                label for="pref-zone" { (lang.t("preferences.time_zone")) }
+                input #pref-zone name="time_zone" list="zones" value=(zone) required
+                    aria-describedby="pref-zone-help";
+                datalist #zones { @for z in ZONES { option value=(z) {} } }
+                p #pref-zone-help.help { (lang.t("preferences.time_zone_help")) }
+            }
+            div { button type="submit" #pref-save { (lang.t("preferences.save")) } }
+        }
+    };
+    Ok(super::html(
+        StatusCode::OK,
+        layout::page(&page, lang.t("preferences.title"), body),
+    ))
+}
+
+/// Saves the person's preferences and sets the cookies that carry them.
+pub async fn save_preferences(
+    State(state): State<AppState>,
+    Posted { page, form, .. }: Posted<PreferencesForm>,
+) -> Result<Response, AppError> {
+    let user = page.p.user.ok_or(AppError::NotFound)?;
+    let lang =
+        Lang::parse(&form.lang).ok_or_else(|| AppError::BadRequest("lang: ja or en".into()))?;
+    let zone = i18n::known_zone(&form.time_zone).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "time_zone: {:?} is not a time zone of the IANA database",
+            form.time_zone
+        ))
+    })?;
+    state
+        .store()
+        .set_user_preferences(&page.p.actor, user, Some(lang.code()), Some(&zone))
+        .await?;
+    let mut r = see_other("/settings/preferences?done=preferences.saved");
+    preference_cookies(&mut r, Some(lang.code()), Some(&zone));
+    Ok(r)
 }
 
 fn switch_to(lang: Option<Lang>, next: Option<&str>) -> Response {
