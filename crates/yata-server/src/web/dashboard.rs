@@ -102,52 +102,8 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
             }
         }
         div.charts {
-            figure {
-                (charts::line_chart(lang.t("dashboard.backlog"), &labels, &[
-                    Series { name: open_name, values: &open_at },
-                    Series { name: overdue_name, values: &overdue_at },
-                ], empty))
-                figcaption {
-                    details {
-                        summary { (lang.t("charts.numbers")) }
-                        table {
-                            thead { tr {
-                                th scope="col" { (lang.t("dashboard.week")) }
-                                th scope="col" class="num" { (open_name) }
-                                th scope="col" class="num" { (overdue_name) }
-                            } }
-                            tbody { @for (i, l) in labels.iter().enumerate() { tr {
-                                td { (l) }
-                                td.num { (open_at[i]) }
-                                td.num { (overdue_at[i]) }
-                            } } }
-                        }
-                    }
-                }
-            }
-            figure {
-                (charts::line_chart(lang.t("dashboard.trend"), &labels, &[
-                    Series { name: opened_name, values: &opened },
-                    Series { name: fixed_name, values: &fixed },
-                ], empty))
-                figcaption {
-                    details {
-                        summary { (lang.t("charts.numbers")) }
-                        table {
-                            thead { tr {
-                                th scope="col" { (lang.t("dashboard.week")) }
-                                th scope="col" class="num" { (opened_name) }
-                                th scope="col" class="num" { (fixed_name) }
-                            } }
-                            tbody { @for (i, l) in labels.iter().enumerate() { tr {
-                                td { (l) }
-                                td.num { (opened[i]) }
-                                td.num { (fixed[i]) }
-                            } } }
-                        }
-                    }
-                }
-            }
+            (two_lines(lang, lang.t("dashboard.backlog"), &labels, [(open_name, &open_at), (overdue_name, &overdue_at)], empty))
+            (two_lines(lang, lang.t("dashboard.trend"), &labels, [(opened_name, &opened), (fixed_name, &fixed)], empty))
             figure {
                 (charts::bar_chart(lang.t("dashboard.by_decision"), &by_decision, empty))
                 figcaption {
@@ -169,4 +125,41 @@ pub async fn page(State(state): State<AppState>, page: Page) -> Result<Response,
         StatusCode::OK,
         layout::page(&page, lang.t("dashboard.title"), body),
     ))
+}
+
+/// A figure with a two-series line chart over the weeks and, for those
+/// who cannot see it, its numbers in a table.
+fn two_lines(
+    lang: super::Lang,
+    title: &str,
+    labels: &[String],
+    series: [(&str, &[u64]); 2],
+    empty: &str,
+) -> maud::Markup {
+    let [(a_name, a), (b_name, b)] = series;
+    html! {
+        figure {
+            (charts::line_chart(title, labels, &[
+                Series { name: a_name, values: a },
+                Series { name: b_name, values: b },
+            ], empty))
+            figcaption {
+                details {
+                    summary { (lang.t("charts.numbers")) }
+                    table {
+                        thead { tr {
+                            th scope="col" { (lang.t("dashboard.week")) }
+                            th scope="col" class="num" { (a_name) }
+                            th scope="col" class="num" { (b_name) }
+                        } }
+                        tbody { @for (i, l) in labels.iter().enumerate() { tr {
+                            td { (l) }
+                            td.num { (a[i]) }
+                            td.num { (b[i]) }
+                        } } }
+                    }
+                }
+            }
+        }
+    }
 }

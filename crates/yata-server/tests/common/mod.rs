@@ -7,6 +7,8 @@
 
 use std::sync::OnceLock;
 
+pub mod browser;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
