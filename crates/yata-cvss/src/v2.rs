@@ -160,8 +160,12 @@ impl Vector {
                     * (1.0 - self.impact_weight(I) * self.requirement(IR))
                     * (1.0 - self.impact_weight(A) * self.requirement(AR))))
         .min(10.0);
-        let adjusted_temporal =
-            round1(round1(self.base_with(adjusted_impact)) * self.temporal_factor());
+        // The base equation goes below zero for a small adjusted impact
+        // (`AV:L/AC:H/Au:M/C:N/I:N/A:P/AR:L` gives -0.17); the
+        // specification's scores run from 0 to 10, so the adjusted base
+        // stops at 0 and collateral damage alone can still raise the score.
+        let adjusted_base = round1(self.base_with(adjusted_impact).max(0.0));
+        let adjusted_temporal = round1(adjusted_base * self.temporal_factor());
         let cdp = match self.get(CDP) {
             "L" => 0.1,
             "LM" => 0.3,

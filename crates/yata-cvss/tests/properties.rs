@@ -60,3 +60,73 @@ proptest! {
         }
     }
 }
+
+/// Every v2 base vector under every combination of security requirements,
+/// with and without collateral damage: the environmental score stays within
+/// 0–10. Found by `round_trip`: `AR:L` on a partial-availability-only vector
+/// drove the adjusted base below zero.
+#[test]
+fn v2_environmental_never_negative() {
+    let values = |name: &str| {
+        v2::metrics()
+            .iter()
+            .find(|m| m.name() == name)
+            .map(|m| m.values().to_vec())
+            .unwrap()
+    };
+    let base: Vec<Vec<String>> = ["AV", "AC", "Au", "C", "I", "A"]
+        .iter()
+        .map(|m| values(m).iter().map(|v| format!("{m}:{v}")).collect())
+        .collect();
+    let mut vectors = vec![String::new()];
+    for choices in &base {
+        vectors = vectors
+            .iter()
+            .flat_map(|prefix| {
+                choices.iter().map(move |c| {
+                    if prefix.is_empty() {
+                        c.clone()
+                    } else {
+                        format!("{prefix}/{c}")
+                    }
+                })
+            })
+            .collect();
+    }
+    assert_eq!(vectors.len(), 729);
+    let requirements = ["L", "M", "H"];
+    let mut checked = 0;
+    for vector in &vectors {
+        for cr in requirements {
+            for ir in requirements {
+                for ar in requirements {
+                    for cdp in ["N", "H"] {
+                        let text =
+                            format!("{vector}/E:U/RL:OF/RC:UC/CDP:{cdp}/CR:{cr}/IR:{ir}/AR:{ar}");
+                        let env = text
+                            .parse::<Cvss>()
+                            .unwrap()
+                            .scores()
+                            .environmental
+                            .unwrap();
+                        assert!((0.0..=10.0).contains(&env), "{text}: {env}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 729 * 27 * 2);
+    // The vector proptest found: the adjusted base stops at 0, so the score
+    // is collateral damage alone.
+    let found = |extra: &str| {
+        format!("AV:L/AC:H/Au:M/C:N/I:N/A:P/AR:L{extra}")
+            .parse::<Cvss>()
+            .unwrap()
+            .scores()
+            .environmental
+    };
+    assert_eq!(found(""), Some(0.0));
+    assert_eq!(found("/CDP:H"), Some(5.0));
+    assert_eq!(found("/CDP:H/TD:M"), Some(3.8));
+}
