@@ -171,8 +171,125 @@ fn snapshots_round_trip_and_refuse_other_versions() {
     ));
     assert!(matches!(
         snapshot::decode(&bytes[..bytes.len() - 3]),
-        Err(SnapshotError::Corrupt(_))
+        Err(SnapshotError::Malformed(_))
     ));
+}
+
+/// Keys by package name, as a test key scheme.
+fn package_keys(r: &Record) -> Vec<String> {
+    r.packages
+        .iter()
+        .map(|p| format!("{}/{}", p.ecosystem, p.name))
+        .collect()
+}
+
+#[test]
+fn a_keyed_snapshot_decodes_whole_vulnerabilities_for_the_keys_asked() {
+    // x's advisory and y's share a CVE: one vulnerability, with its KEV
+    // entry; z's is another.
+    let mut a = record(SourceKind::Osv, "PYSEC-1", &["CVE-2021-1234"]);
+    a.packages = vec![package("PyPI", "x")];
+    let mut b = record(SourceKind::Osv, "GHSA-aaaa-bbbb-cccc", &["CVE-2021-1234"]);
+    b.packages = vec![package("PyPI", "y")];
+    let kev = record(SourceKind::Kev, "CVE-2021-1234", &[]);
+    let mut c = record(SourceKind::Osv, "PYSEC-2", &[]);
+    c.packages = vec![package("PyPI", "z")];
+    let db = AdvisoryDb::new(vec![a, b, kev, c]);
+    let scheme = snapshot::KeyScheme {
+        version: 7,
+        keys_of: &package_keys,
+    };
+    let bytes = snapshot::encode_keyed(&db, jiff::Timestamp::UNIX_EPOCH, &scheme).unwrap();
+    let keys = |k: &[&str]| k.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+
+    let x = snapshot::decode_selected(&bytes, 7, &keys(&["PyPI/x", "PyPI/nothing"]))
+        .unwrap()
+        .unwrap();
+    assert_eq!(x.vulnerabilities, 2);
+    let part = AdvisoryDb::new(x.records);
+    assert_eq!(part.len(), 1);
+    let v = part.get(&id("PYSEC-1")).unwrap();
+    assert_eq!(v.id().as_str(), "CVE-2021-1234");
+    assert_eq!(
+        v.records().count(),
+        3,
+        "y's advisory and the KEV entry come along"
+    );
+    assert_eq!(
+        v.aliases(),
+        db.get(&id("PYSEC-1")).unwrap().aliases(),
+        "the same aliases as the whole"
+    );
+
+    let none = snapshot::decode_selected(&bytes, 7, &keys(&["PyPI/w"]))
+        .unwrap()
+        .unwrap();
+    assert!(none.records.is_empty());
+    let both = snapshot::decode_selected(&bytes, 7, &keys(&["PyPI/z", "PyPI/y"]))
+        .unwrap()
+        .unwrap();
+    assert_eq!(AdvisoryDb::new(both.records).records(), db.records());
+    // Another scheme, or none: no selection.
+    assert!(
+        snapshot::decode_selected(&bytes, 8, &keys(&["PyPI/x"]))
+            .unwrap()
+            .is_none()
+    );
+    let plain = snapshot::encode(&db, jiff::Timestamp::UNIX_EPOCH).unwrap();
+    assert!(
+        snapshot::decode_selected(&plain, 7, &keys(&["PyPI/x"]))
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(snapshot::decode(&plain).unwrap().db.records(), db.records());
+}
+
+#[test]
+fn version_1_snapshots_still_read() {
+    // The layout of format version 1: created, then chunks of records.
+    let mut a = record(SourceKind::Osv, "PYSEC-1", &["CVE-2021-1"]);
+    a.packages = vec![package("PyPI", "x")];
+    let db = AdvisoryDb::new(vec![a, record(SourceKind::Kev, "CVE-2021-1", &[])]);
+    let chunk = postcard::to_stdvec(db.records()).unwrap();
+    let created: jiff::Timestamp = "2025-01-02T03:04:05Z".parse().unwrap();
+    let mut bytes = b"YATASNAP".to_vec();
+    bytes.extend_from_slice(&1u32.to_le_bytes());
+    let bytes = postcard::to_extend(&(created, vec![chunk.as_slice()]), bytes).unwrap();
+    let back = snapshot::decode(&bytes).unwrap();
+    assert_eq!(back.created, created);
+    assert_eq!(back.db.records(), db.records());
+    assert!(snapshot::decode_selected(&bytes, 1, &[]).unwrap().is_none());
+}
+
+#[test]
+fn a_damaged_directory_is_an_error_not_a_panic() {
+    let mut a = record(SourceKind::Osv, "PYSEC-1", &[]);
+    a.packages = vec![package("PyPI", "x")];
+    let db = AdvisoryDb::new(vec![a]);
+    let scheme = snapshot::KeyScheme {
+        version: 7,
+        keys_of: &package_keys,
+    };
+    let bytes = snapshot::encode_keyed(&db, jiff::Timestamp::UNIX_EPOCH, &scheme).unwrap();
+    // Every single-byte change after the header: decoding either works or
+    // says the snapshot is corrupt.
+    for at in 12..bytes.len() {
+        for flip in [0x01, 0x80, 0xff] {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= flip;
+            for result in [
+                snapshot::decode(&damaged).map(|_| ()),
+                snapshot::decode_selected(&damaged, 7, &["PyPI/x".to_owned()]).map(|_| ()),
+            ] {
+                if let Err(e) = result {
+                    assert!(
+                        matches!(e, SnapshotError::Corrupt(_) | SnapshotError::Malformed(_)),
+                        "byte {at}: {e}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use yata_cpe::Cpe;
 use yata_knowledge::AdvisoryDb;
+use yata_knowledge::snapshot::KeyScheme;
 use yata_model::{
     AffectedPackage, AffectedProduct, RangeEvent, Record, SourceKind, Status, VulnId,
 };
@@ -40,6 +41,40 @@ impl Advisory {
 pub enum IndexKey {
     Package(PackageKey),
     Product(ProductKey),
+}
+
+/// The version of the rules that make keys: [`PackageKey`] and
+/// [`ProductKey`] normalisation, [`MatchIndex::keys_of`] and
+/// [`MatchIndex::keys_of_inventory`]. Snapshots record it with their
+/// directory; one keyed by other rules is read whole, never in part. Bump it
+/// with any change to those rules (`tests/scope.rs` pins examples).
+pub const KEY_SCHEME: u32 = 1;
+
+impl IndexKey {
+    /// The key as text, for a snapshot's directory: `p` or `v`, then the
+    /// ecosystem kind and name or the vendor and product, tab-separated.
+    pub fn encode(&self) -> String {
+        match self {
+            IndexKey::Package(k) => format!("p\t{}\t{}", k.kind(), k.name()),
+            IndexKey::Product(k) => format!("v\t{}\t{}", k.vendor(), k.product()),
+        }
+    }
+}
+
+/// The match index's keys for a snapshot's directory, so that a scan can
+/// decode only the vulnerabilities of its inventory's keys.
+pub fn snapshot_keys() -> KeyScheme<'static> {
+    KeyScheme {
+        version: KEY_SCHEME,
+        keys_of: &encoded_keys_of,
+    }
+}
+
+fn encoded_keys_of(record: &Record) -> Vec<String> {
+    MatchIndex::keys_of(record)
+        .iter()
+        .map(IndexKey::encode)
+        .collect()
 }
 
 /// One affected package entry of one advisory.

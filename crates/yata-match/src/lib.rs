@@ -41,7 +41,7 @@ pub mod vex;
 mod worklist;
 
 pub use assess::{Assessment, AssetContext, CvssScore, EpssScore, assess};
-pub use index::{Advisory, IndexKey, IndexStats, MatchIndex};
+pub use index::{Advisory, IndexKey, IndexStats, KEY_SCHEME, MatchIndex, snapshot_keys};
 pub use matcher::{Confidence, Evidence, Finding, InstalledPackage, Matches, Note, Subject};
 pub use population::{AssetId, Population, PopulationBuilder};
 pub use worklist::{WorkConfig, WorkItem, WorkList, work_list};

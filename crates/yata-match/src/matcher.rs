@@ -13,7 +13,7 @@ use yata_version::osv::{Decision, EventKind};
 
 use crate::cve::{self, CveReason};
 use crate::index::{
-    MatchIndex, PackageEntry, PackageRule, ProductEntry, purl_package, vulnerability_of,
+    IndexKey, MatchIndex, PackageEntry, PackageRule, ProductEntry, purl_package, vulnerability_of,
 };
 use crate::key::{PackageKey, ProductKey};
 
@@ -203,6 +203,36 @@ impl InstalledPackage {
     }
 }
 
+impl InstalledPackage {
+    /// The index key this package is looked up by.
+    pub fn key(&self) -> PackageKey {
+        PackageKey::new(&self.ecosystem, &self.name)
+    }
+}
+
+/// A component known only by its CPE, as the product it is matched as.
+fn component_product(c: &Component) -> Product {
+    Product {
+        version: c.version.clone(),
+        ..Product::named(&c.name)
+    }
+}
+
+/// The keys a product is looked up by: its vendor's product name variants
+/// and its CPE's vendor and product.
+fn product_lookup_keys(product: &Product, cpe: Option<&Cpe>) -> Vec<ProductKey> {
+    let mut keys: Vec<ProductKey> = Vec::new();
+    if let Some(v) = product.vendor.as_deref() {
+        keys.extend(ProductKey::variants(v, &product.product));
+    }
+    if let Some(k) = cpe.and_then(ProductKey::from_cpe) {
+        keys.push(k);
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// Collects evidence per vulnerability for one subject.
 #[derive(Default)]
 struct Collector {
@@ -238,6 +268,38 @@ impl Collector {
 }
 
 impl MatchIndex {
+    /// Every key matching `inventory` looks up: the entries filed under
+    /// other keys cannot concern it, so the advisories filed under none of
+    /// these can be left unread (see `yata_knowledge::snapshot::decode_selected`).
+    pub fn keys_of_inventory(inventory: &Inventory) -> Vec<IndexKey> {
+        let mut keys = Vec::new();
+        for c in &inventory.components {
+            let packages = InstalledPackage::of(c);
+            keys.extend(packages.iter().map(|p| IndexKey::Package(p.key())));
+            if packages.is_empty()
+                && let Some(cpe) = c.cpe.as_deref().and_then(|s| Cpe::parse(s).ok())
+            {
+                let product = component_product(c);
+                keys.extend(
+                    product_lookup_keys(&product, Some(&cpe))
+                        .into_iter()
+                        .map(IndexKey::Product),
+                );
+            }
+        }
+        for p in &inventory.products {
+            let cpe = p.cpe.as_deref().and_then(|s| Cpe::parse(s).ok());
+            keys.extend(
+                product_lookup_keys(p, cpe.as_ref())
+                    .into_iter()
+                    .map(IndexKey::Product),
+            );
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
     /// Matches every component and product of `inventory`.
     pub fn match_inventory(&self, db: &AdvisoryDb, inventory: &Inventory) -> Matches {
         let mut m = Matches::default();
@@ -256,10 +318,7 @@ impl MatchIndex {
             if packages.is_empty()
                 && let Some(cpe) = cpe
             {
-                let product = Product {
-                    version: c.version.clone(),
-                    ..Product::named(&c.name)
-                };
+                let product = component_product(c);
                 self.collect_product(db, &product, Some(&cpe), &mut collect);
             }
             collect.finish(subject, &mut m.findings);
@@ -305,7 +364,7 @@ impl MatchIndex {
         collect: &mut Collector,
         notes: &mut Vec<Note>,
     ) {
-        let key = PackageKey::new(&package.ecosystem, &package.name);
+        let key = package.key();
         let Some(entries) = self.packages.get(&key) else {
             return;
         };
@@ -343,15 +402,7 @@ impl MatchIndex {
         cpe: Option<&Cpe>,
         collect: &mut Collector,
     ) -> bool {
-        let mut keys: Vec<ProductKey> = Vec::new();
-        if let Some(v) = product.vendor.as_deref() {
-            keys.extend(ProductKey::variants(v, &product.product));
-        }
-        if let Some(k) = cpe.and_then(ProductKey::from_cpe) {
-            keys.push(k);
-        }
-        keys.sort();
-        keys.dedup();
+        let keys = product_lookup_keys(product, cpe);
         if keys.is_empty() {
             return false;
         }

@@ -115,7 +115,7 @@ where
     let old = state.knowledge();
     let (bytes, db, scope) = tokio::task::spawn_blocking(move || {
         let scope = Scope::between(&old.db, &db);
-        snapshot::encode(&db, created).map(|b| (b, db, scope))
+        snapshot::encode_keyed(&db, created, &yata_match::snapshot_keys()).map(|b| (b, db, scope))
     })
     .await
     .map_err(AppError::internal)?
