@@ -229,8 +229,8 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
     );
     let update = db.update(records);
     let scope = base_scope.expanded_in(&db);
-    let bytes =
-        snapshot::encode(&db, jiff::Timestamp::now()).map_err(|e| Failure::Other(e.into()))?;
+    let bytes = snapshot::encode_keyed(&db, jiff::Timestamp::now(), &yata_match::snapshot_keys())
+        .map_err(|e| Failure::Other(e.into()))?;
     let mut written = Vec::new();
     if let Some(out) = &args.out {
         write_atomically(out, &bytes)?;

@@ -1,19 +1,23 @@
 //! `yata scan`: inventories in, a deadline-ordered work list out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::{Value, json};
-use yata_feeds::import::{ImportConfig, import};
-use yata_knowledge::AdvisoryDb;
-use yata_match::{AssetContext, MatchIndex, Subject, WorkConfig, WorkItem, work_list};
+use yata_feeds::import::{ImportConfig, import, import_packages};
+use yata_knowledge::{AdvisoryDb, snapshot};
+use yata_match::key::PackageKey;
+use yata_match::{
+    AssetContext, IndexKey, KEY_SCHEME, MatchIndex, Subject, WorkConfig, WorkItem, work_list,
+};
 use yata_model::inventory::{Criticality, Inventory};
 use yata_priority::{
     Asset, CoordinatorDecision, Decisions, DeployerPriority, OrgKind, Policy, Timeline,
 };
+use yata_version::ecosystem::{Ecosystem, EcosystemKind};
 use yata_vex::{ProductRef, Statement};
 
 use crate::Failure;
@@ -158,7 +162,11 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
                 .map(|inv| (p.clone(), inv))
         })
         .collect::<Result<_, _>>()?;
-    let db = load_feeds(&args.feeds)?;
+    let keys: Vec<IndexKey> = inventories
+        .iter()
+        .flat_map(|(_, inventory)| MatchIndex::keys_of_inventory(inventory))
+        .collect();
+    let Feeds { db, known } = load_feeds(&args.feeds, &keys)?;
     let index = MatchIndex::build(&db);
 
     let config = WorkConfig {
@@ -228,7 +236,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
         }
     }
     summary.inventories = inventories.len();
-    summary.vulnerabilities_known = db.len();
+    summary.vulnerabilities_known = known;
     if !args.show_suppressed {
         rows.retain(|r| !r.item.suppressed());
     }
@@ -285,28 +293,70 @@ struct Summary {
     informational: usize,
     by_decision: BTreeMap<&'static str, usize>,
     notes: usize,
-    vulnerabilities_known: usize,
+    /// Vulnerabilities in the feeds; `null` when a feed was read only for
+    /// the inventories' packages and its whole count is not known.
+    vulnerabilities_known: Option<usize>,
 }
 
-/// Reads snapshots and raw sources into one store: snapshots are decoded,
-/// raw sources imported as `yata feed import` would (records with problems
-/// refuse the scan, as they refuse an import).
-fn load_feeds(paths: &[PathBuf]) -> Result<AdvisoryDb, Failure> {
-    let mut db: Option<AdvisoryDb> = None;
+/// The advisories a scan reads.
+struct Feeds {
+    db: AdvisoryDb,
+    /// Vulnerabilities the feeds hold, when known: every feed read whole,
+    /// or one snapshot read in part (its count is recorded in it).
+    known: Option<usize>,
+}
+
+/// Reads snapshots and raw sources into one store, only as much of each as
+/// can concern `keys` (the inventories' index keys): a snapshot with a
+/// directory decodes just the vulnerabilities filed under them, a RustSec
+/// advisory-db checkout is read just for the inventories' crates; anything
+/// else is read whole. Raw sources are imported as `yata feed import`
+/// would (records with problems refuse the scan, as they refuse an import).
+fn load_feeds(paths: &[PathBuf], keys: &[IndexKey]) -> Result<Feeds, Failure> {
+    let encoded: Vec<String> = keys.iter().map(IndexKey::encode).collect();
+    let crates: BTreeSet<&str> = keys
+        .iter()
+        .filter_map(|k| match k {
+            IndexKey::Package(p) if p.kind() == EcosystemKind::CratesIo => Some(p.name()),
+            _ => None,
+        })
+        .collect();
+    let crates_io: Ecosystem = "crates.io".parse().expect("an OSV ecosystem");
+    let wanted = |dir: &str| crates.contains(PackageKey::new(&crates_io, dir).name());
+    let bad = |path: &Path, e: &dyn std::fmt::Display| {
+        Failure::BadInput(format!("{}: {e}", path.display()))
+    };
     let mut records = Vec::new();
+    let mut whole = true;
+    let mut snapshot_count = None;
     for path in paths {
         if is_snapshot(path) {
-            let loaded = crate::cmd_feed::load(path)?;
-            match &mut db {
-                None => db = Some(loaded),
-                Some(d) => {
-                    d.update(loaded.into_records());
+            let mut file = std::fs::File::open(path).map_err(|e| bad(path, &e))?;
+            match snapshot::read_selected(&mut file, KEY_SCHEME, &encoded)
+                .map_err(|e| bad(path, &e))?
+            {
+                Some(selection) => {
+                    whole = false;
+                    snapshot_count = Some(selection.vulnerabilities);
+                    records.extend(selection.records);
+                }
+                None => {
+                    let bytes = std::fs::read(path).map_err(|e| bad(path, &e))?;
+                    let (_, all) = snapshot::decode_records(&bytes).map_err(|e| bad(path, &e))?;
+                    records.extend(all);
                 }
             }
             continue;
         }
-        let imported = import(path, &ImportConfig::default(), &|_| {})
-            .map_err(|e| Failure::BadInput(e.to_string()))?;
+        let config = ImportConfig::default();
+        let imported = match import_packages(path, &wanted, &config) {
+            Some(scoped) => {
+                whole = false;
+                scoped
+            }
+            None => import(path, &config, &|_| {}),
+        }
+        .map_err(|e| Failure::BadInput(e.to_string()))?;
         if let Some(p) = imported.problems.first() {
             return Err(Failure::BadInput(format!(
                 "{}: {} records with problems, first: {p}",
@@ -316,11 +366,15 @@ fn load_feeds(paths: &[PathBuf]) -> Result<AdvisoryDb, Failure> {
         }
         records.extend(imported.records);
     }
-    let mut db = db.unwrap_or_default();
-    if !records.is_empty() {
-        db.update(records);
-    }
-    Ok(db)
+    let db = AdvisoryDb::new(records);
+    let known = if whole {
+        Some(db.len())
+    } else if paths.len() == 1 {
+        snapshot_count
+    } else {
+        None
+    };
+    Ok(Feeds { db, known })
 }
 
 fn is_snapshot(path: &Path) -> bool {

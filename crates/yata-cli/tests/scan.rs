@@ -345,6 +345,115 @@ fn a_snapshot_gives_the_same_findings_as_the_raw_source() {
     ]);
     let from_snapshot = scan_json(&["scan", s(&t.lock), "--feeds", s(&snap), "--format", "json"]);
     assert_eq!(raw["findings"], from_snapshot["findings"]);
+    // The snapshot is read in part but knows its whole count; the raw
+    // directory was read only for the lockfile's crates.
+    let stats: Value = serde_json::from_str(&check(&["feed", "stats", s(&snap)], 0)).unwrap();
+    assert_eq!(
+        from_snapshot["summary"]["vulnerabilities_known"],
+        stats["vulnerabilities"]
+    );
+    assert!(stats["vulnerabilities"].as_u64().unwrap() > 1000);
+    assert_eq!(raw["summary"]["vulnerabilities_known"], Value::Null);
+}
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_raw_advisory_db_is_read_only_for_the_inventorys_crates() {
+    let Some(t) = setup() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // A checkout with a broken advisory of a crate the lockfile lacks, and
+    // the same with one more top-level file: no longer the advisory-db's
+    // layout, so read whole.
+    let scoped = dir.path().join("advisory-db");
+    copy_tree(&t.rustsec, &scoped);
+    let broken = scoped.join("crates/zzz-not-in-the-lock");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(
+        broken.join("RUSTSEC-2099-0001.md"),
+        "```toml\n[advisory\n```\n",
+    )
+    .unwrap();
+    let whole = dir.path().join("feeds");
+    copy_tree(&scoped, &whole);
+    std::fs::write(whole.join("notes.txt"), "not part of the advisory-db").unwrap();
+
+    // The whole read meets the broken advisory and refuses, naming it; the
+    // scoped one never reads it.
+    let err = yata(&["scan", s(&t.lock), "--feeds", s(&whole), "--format", "json"]);
+    assert_eq!(err.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&err.stderr);
+    assert!(stderr.contains("RUSTSEC-2099-0001.md"), "{stderr}");
+    std::fs::remove_dir_all(whole.join("crates/zzz-not-in-the-lock")).unwrap();
+
+    let repo_lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.lock");
+    for lock in [t.lock.as_path(), repo_lock.as_path()] {
+        let from_scoped = scan_json(&["scan", s(lock), "--feeds", s(&scoped), "--format", "json"]);
+        assert_eq!(from_scoped["summary"]["vulnerabilities_known"], Value::Null);
+        let from_whole = scan_json(&["scan", s(lock), "--feeds", s(&whole), "--format", "json"]);
+        assert_eq!(
+            from_scoped["findings"],
+            from_whole["findings"],
+            "{}",
+            lock.display()
+        );
+        assert!(
+            from_whole["summary"]["vulnerabilities_known"]
+                .as_u64()
+                .unwrap()
+                > 1000
+        );
+    }
+
+    // CVE-2020-8927 has an advisory for brotli-sys and one for
+    // compu-brotli-sys. Read for brotli-sys alone, the raw directory gives
+    // the aliases of the advisory read; the snapshot, every alias. The
+    // finding is otherwise the same.
+    let lock = dir.path().join("brotli/Cargo.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(
+        &lock,
+        "version = 3\n\n[[package]]\nname = \"brotli-sys\"\nversion = \"0.3.2\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+    )
+    .unwrap();
+    let snap = dir.path().join("rustsec.snap");
+    check(&["feed", "import", s(&t.rustsec), "--out", s(&snap)], 0);
+    let mut raw = scan_json(&[
+        "scan",
+        s(&lock),
+        "--feeds",
+        s(&t.rustsec),
+        "--format",
+        "json",
+    ]);
+    let mut full = scan_json(&["scan", s(&lock), "--feeds", s(&snap), "--format", "json"]);
+    let (raw, full) = (&mut raw["findings"][0], &mut full["findings"][0]);
+    assert_eq!(raw["id"], "CVE-2020-8927");
+    assert_eq!(raw["aliases"], serde_json::json!(["RUSTSEC-2021-0131"]));
+    assert_eq!(
+        full["aliases"],
+        serde_json::json!([
+            "CVE-2020-36846",
+            "GHSA-5v8v-66v8-mwm7",
+            "RUSTSEC-2021-0131",
+            "RUSTSEC-2021-0132"
+        ])
+    );
+    raw["aliases"] = Value::Null;
+    full["aliases"] = Value::Null;
+    assert_eq!(raw, full);
 }
 
 #[test]

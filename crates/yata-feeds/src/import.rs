@@ -53,6 +53,95 @@ pub fn import(
     )
 }
 
+/// The top-level entries of a RustSec advisory-db checkout besides the
+/// package directories: its documentation, never advisories.
+const ADVISORY_DB_DOCS: &[&str] = &[
+    "LICENSE",
+    "README",
+    "CONTRIBUTING",
+    "CODE_OF_CONDUCT",
+    "HOWTO",
+    "SECURITY",
+];
+
+/// The package directories of a RustSec advisory-db checkout
+/// (`crates/<crate>/RUSTSEC-*.md`, `rust/<component>/…`), or `None` when
+/// `path` holds anything else: a file or directory other than those two,
+/// the repository's documents (README, LICENSE, …) and hidden entries.
+pub fn advisory_db_layout(path: &Path) -> Option<Vec<std::path::PathBuf>> {
+    let mut roots = Vec::new();
+    for entry in std::fs::read_dir(path).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        let name = name.to_str()?;
+        let kind = entry.file_type().ok()?;
+        if name.starts_with('.') {
+            continue;
+        }
+        if kind.is_dir() && (name == "crates" || name == "rust") {
+            roots.push(entry.path());
+        } else if !(kind.is_file() && ADVISORY_DB_DOCS.iter().any(|d| name.starts_with(d))) {
+            return None;
+        }
+    }
+    roots.sort();
+    roots.iter().any(|r| r.ends_with("crates")).then_some(roots)
+}
+
+/// Imports from a RustSec advisory-db checkout only the package directories
+/// `wanted` names (by directory name, the crate's name): what a scan of
+/// known crates needs, without reading the other thousand advisories. Each
+/// directory is read and parsed exactly as [`import`] reads it. `None` when
+/// `path` is not laid out so ([`advisory_db_layout`]): import it whole.
+///
+/// The records of unread directories are not merged in: a vulnerability
+/// whose advisories name several crates carries only the aliases of the
+/// advisories read (what each advisory says, as `cargo audit` shows it).
+pub fn import_packages(
+    path: &Path,
+    wanted: &(dyn Fn(&str) -> bool + Sync),
+    config: &ImportConfig,
+) -> Option<Result<SourceImport, SourceError>> {
+    let roots = advisory_db_layout(path)?;
+    let mut dirs = Vec::new();
+    for root in &roots {
+        let entries = match std::fs::read_dir(root) {
+            Ok(entries) => entries,
+            Err(source) => {
+                return Some(Err(SourceError::Io {
+                    path: root.clone(),
+                    source,
+                }));
+            }
+        };
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(source) => {
+                    return Some(Err(SourceError::Io {
+                        path: root.clone(),
+                        source,
+                    }));
+                }
+            };
+            if entry.file_name().to_str().is_some_and(wanted) {
+                dirs.push(entry.path());
+            }
+        }
+    }
+    dirs.sort();
+    Some(import_documents(
+        &mut |visit| {
+            for dir in &dirs {
+                source::read(dir, &config.limits, visit)?;
+            }
+            Ok(())
+        },
+        config,
+        &|_| {},
+    ))
+}
+
 /// Imports the documents of a verified feed bundle, as [`import`] does a
 /// source on disk; `name` (the bundle's) locates documents and problems.
 pub fn import_bundle(
