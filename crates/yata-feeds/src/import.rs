@@ -53,15 +53,19 @@ pub fn import(
     )
 }
 
-/// The top-level entries of a RustSec advisory-db checkout besides the
-/// package directories: its documentation, never advisories.
+/// The top-level files of a RustSec advisory-db checkout besides the
+/// package directories (by name prefix): its documentation, never
+/// advisories — `EXAMPLE_ADVISORY.md` is a template, which `cargo audit`
+/// does not read either.
 const ADVISORY_DB_DOCS: &[&str] = &[
     "LICENSE",
     "README",
     "CONTRIBUTING",
     "CODE_OF_CONDUCT",
     "HOWTO",
+    "MAINTAINERS",
     "SECURITY",
+    "EXAMPLE_ADVISORY",
 ];
 
 /// The package directories of a RustSec advisory-db checkout
