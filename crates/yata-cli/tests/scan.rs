@@ -388,14 +388,13 @@ fn a_raw_advisory_db_is_read_only_for_the_inventorys_crates() {
     .unwrap();
     // The upstream repository's own top-level files keep the layout.
     std::fs::write(scoped.join("README.md"), "# RustSec Advisory Database\n").unwrap();
-    std::fs::copy(
-        t.rustsec.join("crates/smallvec/RUSTSEC-2021-0003.md"),
+    std::fs::write(
         scoped.join("EXAMPLE_ADVISORY.md"),
+        "```toml\n[advisory]\nid = \"RUSTSEC-0000-0000\"\npackage = \"crate-name\"\ndate = \"2020-01-31\"\n\n[versions]\npatched = [\">= 1.3.4\"]\n```\n\n# RustSec Advisory Template\n",
     )
     .unwrap();
     let whole = dir.path().join("feeds");
     copy_tree(&scoped, &whole);
-    std::fs::remove_file(whole.join("EXAMPLE_ADVISORY.md")).unwrap();
     std::fs::write(whole.join("notes.txt"), "not part of the advisory-db").unwrap();
 
     // The whole read meets the broken advisory and refuses, naming it; the

@@ -227,6 +227,15 @@ fn convert(name: &str, doc: Advisory, parts: &Parts<'_>, out: &mut Parsed) {
             return;
         }
     };
+    // The advisory-db's `EXAMPLE_ADVISORY.md` (copied into every checkout's
+    // root) uses the placeholder id: a template, not an advisory.
+    if id.as_str() == "RUSTSEC-0000-0000" {
+        out.skip(
+            name,
+            "the advisory-db's template (id RUSTSEC-0000-0000), not an advisory",
+        );
+        return;
+    }
     let events = match semver_events(&doc.versions.unaffected, &doc.versions.patched) {
         Ok(events) => events,
         Err((path, message)) => {

@@ -485,3 +485,20 @@ fn not_utf8() {
         format!("invalid UTF-8 at byte {}", GOOD.find("Body").unwrap())
     );
 }
+
+/// The upstream repository's `EXAMPLE_ADVISORY.md`, in its shape: the
+/// placeholder id marks a template, skipped with the reason, not imported.
+#[test]
+fn the_example_advisory_template_is_skipped() {
+    let out = parse(
+        "```toml\n[advisory]\nid = \"RUSTSEC-0000-0000\"\npackage = \"crate-name\"\ndate = \"2020-01-31\"\nurl = \"https://example.com\"\ninformational = \"unsound\"\n\n[versions]\npatched = [\">= 1.2.3, < 1.3.0\", \">= 1.3.4\"]\nunaffected = [\"<= 0.1.2\"]\n```\n\n# RustSec Advisory Template - Advisory Title Goes Here\n",
+    );
+    assert!(out.records.is_empty());
+    assert!(out.problems.is_empty());
+    assert_eq!(out.skipped.len(), 1);
+    assert!(
+        out.skipped[0].message.contains("template"),
+        "{:?}",
+        out.skipped
+    );
+}
