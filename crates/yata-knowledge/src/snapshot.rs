@@ -54,6 +54,8 @@ pub enum SnapshotError {
     Io(std::io::Error),
     #[error("cannot encode snapshot: {0}")]
     Encode(postcard::Error),
+    #[error("cannot encode snapshot: its key directory would exceed 4 GiB or 2^32 vulnerabilities")]
+    TooLarge,
 }
 
 /// How a snapshot's directory keys records: `keys_of` gives the keys a
@@ -149,8 +151,9 @@ fn encode_with(
         groups = postcard::to_extend(&records, groups).map_err(SnapshotError::Encode)?;
         group_ends.extend_from_slice(&(groups.len() as u64).to_le_bytes());
         if let Some(scheme) = scheme {
+            let n = u32::try_from(n).map_err(|_| SnapshotError::TooLarge)?;
             for r in &records {
-                entries.extend((scheme.keys_of)(r).into_iter().map(|k| (k, n as u32)));
+                entries.extend((scheme.keys_of)(r).into_iter().map(|k| (k, n)));
             }
         }
     }
@@ -158,13 +161,15 @@ fn encode_with(
     entries.dedup();
     let (mut keys, mut key_ends, mut posting_ends, mut postings) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // The directory's offsets are `u32`: refuse rather than wrap.
+    let offset = |n: usize| u32::try_from(n).map_err(|_| SnapshotError::TooLarge);
     for run in entries.chunk_by(|a, b| a.0 == b.0) {
         keys.extend_from_slice(run[0].0.as_bytes());
-        key_ends.extend_from_slice(&(keys.len() as u32).to_le_bytes());
+        key_ends.extend_from_slice(&offset(keys.len())?.to_le_bytes());
         for (_, group) in run {
             postings.extend_from_slice(&group.to_le_bytes());
         }
-        posting_ends.extend_from_slice(&((postings.len() / 4) as u32).to_le_bytes());
+        posting_ends.extend_from_slice(&offset(postings.len() / 4)?.to_le_bytes());
     }
     let sections: [&[u8]; SECTIONS] = [
         &key_ends,
