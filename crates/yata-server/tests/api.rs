@@ -7,7 +7,7 @@ mod common;
 use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use yata_server::auth;
-use yata_store::{Actor, NewUser, Role};
+use yata_store::{Actor, Role};
 
 use common::{App, FIXED_LOCK, RequestBody, VULNERABLE_LOCK};
 
@@ -1328,29 +1328,15 @@ both!(tokens_are_shown_once_listed_without_secret_and_revocable);
 
 async fn sessions_need_csrf_for_changes_and_logins_are_rate_limited(app: &App) {
     let org = app.create_org("Hospital", "operator", &["medical"]).await;
-    let store = app.state.store();
-    let user = store
-        .create_user(
-            &Actor::Cli,
-            &NewUser {
-                name: "Sato".into(),
-                email: "sato@hospital.example.jp".into(),
-                password_hash: Some(auth::hash_password("correct horse battery").unwrap()),
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .set_membership(
-            &Actor::Cli,
-            &yata_store::Membership {
-                user,
-                org: yata_store::OrgId(org),
-                role: Role::Admin,
-            },
-        )
-        .await
-        .unwrap();
+    let user = common::member(
+        &app.state,
+        yata_store::OrgId(org),
+        Role::Admin,
+        "Sato",
+        "sato@hospital.example.jp",
+        Some("correct horse battery"),
+    )
+    .await;
     let login =
         |password: &str| json!({ "email": "Sato@hospital.example.jp", "password": password });
     let r = app

@@ -8,7 +8,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use yata_store::{Actor, NewToken, NewUser, OrgId, OrgKind, Role, UserId};
+use yata_store::{Actor, NewToken, OrgId, OrgKind, Role, UserId};
 
 use common::{App, RequestBody, VULNERABLE_LOCK};
 
@@ -54,21 +54,7 @@ async fn world(app: &App) -> World {
 /// A person with a membership and a token bound to them.
 async fn person(app: &App, org: OrgId, role: Role, email: &str) -> (UserId, String) {
     let store = app.state.store();
-    let user = store
-        .create_user(
-            &Actor::Cli,
-            &NewUser {
-                name: email.into(),
-                email: email.into(),
-                password_hash: None,
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .set_membership(&Actor::Cli, &yata_store::Membership { user, org, role })
-        .await
-        .unwrap();
+    let user = common::member(&app.state, org, role, email, email, None).await;
     let secret = yata_server::auth::new_secret(yata_server::auth::TOKEN_PREFIX).unwrap();
     store
         .create_token(

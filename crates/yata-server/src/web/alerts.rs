@@ -16,7 +16,9 @@ use yata_store::{
 };
 
 use super::charts;
-use super::parts::{self, Fields, Refusal, field_error, sector_name, tlp_badge, tlp_options};
+use super::parts::{
+    self, Fields, Refusal, field_error, sector_name, sector_names, tlp_badge, tlp_options,
+};
 use super::{Lang, Page, Posted, html, layout, see_other};
 use crate::api::alerts::{
     NewAlertBody, Preview, Targets, acknowledge, inbox as inbox_of, issue, issued as issued_by,
@@ -591,7 +593,7 @@ async fn composer_page(
                         div {
                             input id=(id) type="checkbox" name="organizations" value=(o.id.0) checked[sent.has("organizations", &o.id.0.to_string())];
                             " "
-                            label for=(id) { (o.name) " (" (o.sectors.iter().map(|s| sector_name(lang, s)).collect::<Vec<_>>().join("、")) ")" }
+                            label for=(id) { (o.name) " (" (sector_names(lang, o.sectors.iter().map(String::as_str))) ")" }
                         }
                     }
                 }

@@ -31,11 +31,7 @@ fn is_writer(page: &Page) -> bool {
 }
 
 fn sectors(lang: Lang, org: &Organization) -> String {
-    org.sectors
-        .iter()
-        .map(|s| lang.value("sector", s).into_owned())
-        .collect::<Vec<_>>()
-        .join("、")
+    parts::sector_names(lang, org.sectors.iter().map(String::as_str))
 }
 
 /// `/incidents`: the reports the caller sees, newest first.
@@ -497,7 +493,7 @@ async fn report_page(
                     } }
                     tbody { @for (rh, rs, shared) in &related { tr {
                         td { a href=(format!("/incidents/{}", rh.id.0)) { (rh.title) } }
-                        td { (rs.iter().map(|s| lang.value("sector", s).into_owned()).collect::<Vec<_>>().join("、")) }
+                        td { (parts::sector_names(lang, rs.iter().map(String::as_str))) }
                         td { @for (k, v) in shared { code { (v) } " (" (k) ") " } }
                     } } }
                 } }

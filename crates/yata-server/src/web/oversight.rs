@@ -16,7 +16,7 @@ use serde_json::Value;
 use yata_store::{FindingFilter, FindingState, IncidentHead, IncidentId, OrgId, OrgKind};
 
 use super::charts::{self, Series};
-use super::parts::sector_name;
+use super::parts::{sector_name, sector_names};
 use super::{Lang, Page, html, layout};
 use crate::api::views::{exposure_answer, nation_answer, sector_answer};
 use crate::error::AppError;
@@ -198,7 +198,7 @@ pub async fn organization(
             dt { (lang.t("oversight.col.kind")) }
             dd { (lang.value("kind", org.kind.as_str())) }
             dt { (lang.t("incidents.col.sector")) }
-            dd { (org.sectors.iter().map(|c| sector_name(lang, c)).collect::<Vec<_>>().join("、")) }
+            dd { (sector_names(lang, org.sectors.iter().map(String::as_str))) }
             dt { (lang.t("dashboard.open")) }
             dd { (open) }
             dt { (lang.t("dashboard.overdue")) }
@@ -516,7 +516,7 @@ pub async fn campaigns(
                     (lang.f("oversight.campaign", &[("n", &(k + 1).to_string()), ("reports", &c["incidents"].as_array().map_or(0, Vec::len).to_string())]))
                 }
                 p { (lang.t("incidents.col.sector")) ": "
-                    (c["sectors"].as_array().into_iter().flatten().filter_map(Value::as_str).map(|s| sector_name(lang, s)).collect::<Vec<_>>().join("、")) }
+                    (sector_names(lang, c["sectors"].as_array().into_iter().flatten().filter_map(Value::as_str))) }
                 ul { @for i in c["incidents"].as_array().into_iter().flatten().filter_map(Value::as_i64) { li {
                     a href=(format!("/incidents/{i}")) {
                         @if let Some(h) = heads.get(&i) { (h.title) } @else { "#" (i) }

@@ -184,6 +184,15 @@ pub fn refusal_summary(lang: Lang, refusal: Option<&Refusal>, fields: &[&str]) -
 }
 
 /// A table of counts by sector (sector names in the user's language).
+/// Several sectors' names, in the order given, joined as a Japanese list.
+pub fn sector_names<'a>(lang: Lang, codes: impl IntoIterator<Item = &'a str>) -> String {
+    codes
+        .into_iter()
+        .map(|c| sector_name(lang, c))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 pub fn sector_name(lang: Lang, code: &str) -> String {
     if code == "none" {
         lang.t("forms.no_sector").to_owned()

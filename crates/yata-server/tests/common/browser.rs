@@ -7,8 +7,7 @@ use std::sync::Mutex;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use yata_server::auth;
-use yata_store::{Actor, NewUser, OrgId, Role};
+use yata_store::{OrgId, Role};
 
 use super::{App, Reply};
 
@@ -166,27 +165,5 @@ pub fn location(r: &Reply) -> String {
 
 /// A user with a password, member of `org` with `role`.
 pub async fn user(app: &App, org: i64, role: Role, email: &str) {
-    let store = app.state.store();
-    let user = store
-        .create_user(
-            &Actor::Cli,
-            &NewUser {
-                name: email.into(),
-                email: email.into(),
-                password_hash: Some(auth::hash_password(PASSWORD).unwrap()),
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .set_membership(
-            &Actor::Cli,
-            &yata_store::Membership {
-                user,
-                org: OrgId(org),
-                role,
-            },
-        )
-        .await
-        .unwrap();
+    super::member(&app.state, OrgId(org), role, email, email, Some(PASSWORD)).await;
 }

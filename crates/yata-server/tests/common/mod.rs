@@ -178,6 +178,35 @@ pub async fn token(state: &AppState, org: OrgId, role: Role) -> String {
     secret
 }
 
+/// A person made directly in the store, member of `org` with `role`; with
+/// a password when one is given.
+pub async fn member(
+    state: &AppState,
+    org: OrgId,
+    role: Role,
+    name: &str,
+    email: &str,
+    password: Option<&str>,
+) -> yata_store::UserId {
+    let store = state.store();
+    let user = store
+        .create_user(
+            &Actor::Cli,
+            &yata_store::NewUser {
+                name: name.into(),
+                email: email.into(),
+                password_hash: password.map(|p| auth::hash_password(p).unwrap()),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .set_membership(&Actor::Cli, &yata_store::Membership { user, org, role })
+        .await
+        .unwrap();
+    user
+}
+
 /// A new organisation made directly in the store.
 pub async fn organization(state: &AppState, name: &str, kind: OrgKind, sectors: &[&str]) -> OrgId {
     state
