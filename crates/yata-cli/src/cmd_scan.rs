@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use yata_feeds::import::{ImportConfig, import, import_packages};
 use yata_knowledge::{AdvisoryDb, snapshot};
 use yata_match::key::PackageKey;
+use yata_match::report::FindingJson;
 use yata_match::{
     AssetContext, IndexKey, KEY_SCHEME, MatchIndex, Subject, WorkConfig, WorkItem, work_list,
 };
@@ -252,12 +253,13 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         OutputFormat::Json => {
-            let findings: Vec<Value> = rows.iter().map(finding_json).collect();
-            let doc = json!({ "findings": findings, "summary": summary });
+            let doc = JsonDoc {
+                findings: rows.iter().map(RowJson::new).collect(),
+                summary: &summary,
+            };
             serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| Failure::Other(e.into()))?;
             writeln!(out)?;
-            // As below: the process ends soon; tearing down a tree of
-            // thousands of small maps was a tenth of a large scan.
+            // As below: the process ends soon.
             std::mem::forget(doc);
         }
         OutputFormat::Table => write_table(&mut out, &rows, &summary)?,
@@ -388,10 +390,34 @@ fn is_snapshot(path: &Path) -> bool {
         .is_ok_and(|()| yata_knowledge::snapshot::is_snapshot(&prefix))
 }
 
-fn finding_json(r: &Row<'_>) -> Value {
-    let mut v = yata_match::report::finding_json(&r.item, r.doc);
-    v["inventory"] = json!(r.inventory.display().to_string());
-    v
+/// `--format json`: the findings of the contract and the summary.
+#[derive(Debug, Serialize)]
+struct JsonDoc<'a> {
+    findings: Vec<RowJson<'a>>,
+    summary: &'a Summary,
+}
+
+/// A finding of the contract and the inventory it was found in.
+#[derive(Debug, Serialize)]
+struct RowJson<'a> {
+    #[serde(flatten)]
+    finding: FindingJson<'a>,
+    #[serde(serialize_with = "lossy")]
+    inventory: &'a Path,
+}
+
+/// A path as text, any bytes that are not UTF-8 replaced.
+fn lossy<S: serde::Serializer>(path: &&Path, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&path.display())
+}
+
+impl<'a> RowJson<'a> {
+    fn new(r: &'a Row<'_>) -> RowJson<'a> {
+        RowJson {
+            finding: FindingJson::new(&r.item, r.doc),
+            inventory: r.inventory,
+        }
+    }
 }
 
 fn label(r: &Row<'_>) -> (String, String) {
