@@ -8,7 +8,7 @@ for yanked crates needs the crates.io index, which yata does not consult.
 
     scripts/compare-cargo-audit.py ../shared/data/rustsec/advisory-db LOCK...
 """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 
 RUNS = 5  # wall and CPU times are the best of RUNS runs (shared machines are noisy)
 
@@ -26,7 +26,7 @@ def timed(cmd):
         best_wall, best_cpu = min(best_wall, wall), min(best_cpu, cpu)
     return out, best_wall, best_cpu
 
-YATA = "target/release/yata"
+YATA = os.environ.get("YATA", "target/release/yata")
 db, locks = sys.argv[1], sys.argv[2:]
 
 def audit(lock):

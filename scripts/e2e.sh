@@ -46,7 +46,7 @@ if ! command -v npm >/dev/null; then
 fi
 (cd e2e && npm ci --no-audit --no-fund --silent)
 
-cargo build --locked --bin yata
+cargo build --locked --bin yata --bin yata-platform
 bin="${CARGO_TARGET_DIR:-target}/debug/yata"
 out="$PWD/target/e2e"
 rm -rf "$out" && mkdir -p "$out"

@@ -9,8 +9,8 @@ use yata_feeds::bundle::{self, SigningKey, VerifyingKey};
 use yata_feeds::import::{ImportConfig, SourceImport, import, import_bundle};
 use yata_feeds::source::{self, Limits};
 use yata_feeds::{Format, Problem};
-use yata_knowledge::AdvisoryDb;
 use yata_knowledge::snapshot;
+use yata_knowledge::{AdvisoryDb, UpdateSummary};
 use yata_model::VulnId;
 
 use crate::Failure;
@@ -37,30 +37,30 @@ pub(crate) struct ImportArgs {
     /// JSON/CSV, FIRST EPSS CSV (plain or .gz), CSAF 2.0, JVN XML; or signed
     /// bundles of such sources (`yata feed bundle`, with --trusted-key).
     #[arg(required = true)]
-    sources: Vec<PathBuf>,
+    pub(crate) sources: Vec<PathBuf>,
     /// A public key file (`yata feed keygen`) a bundle may be signed with;
     /// repeat for several. With it, every source must be a bundle signed by
     /// one of these keys; without it, bundles are refused.
     #[arg(long, value_name = "PUBKEY")]
-    trusted_key: Vec<PathBuf>,
+    pub(crate) trusted_key: Vec<PathBuf>,
     /// Where to write the snapshot.
     #[arg(long, required_unless_present = "db")]
-    out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Import into a platform store (sqlite://PATH or postgres://…): the
     /// store's latest snapshot is the base (unless --base is given), the
     /// result is stored, and the servers re-evaluate every asset.
     #[arg(long, value_name = "URL")]
-    db: Option<String>,
+    pub(crate) db: Option<String>,
     /// Start from this snapshot and update it with the sources.
     #[arg(long)]
-    base: Option<PathBuf>,
+    pub(crate) base: Option<PathBuf>,
     /// Read every document as this format instead of detecting it.
     #[arg(long, value_parser = parse_format)]
-    format: Option<Format>,
+    pub(crate) format: Option<Format>,
     /// Import the good records of a source with bad ones, listing the bad
     /// ones, instead of writing nothing.
     #[arg(long)]
-    keep_going: bool,
+    pub(crate) keep_going: bool,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -160,14 +160,30 @@ pub(crate) fn load(path: &Path) -> Result<AdvisoryDb, Failure> {
 /// How many problems to print before summarising the rest.
 const SHOWN_PROBLEMS: usize = 50;
 
+/// `yata feed import` into a file; with `--db`, the platform binary's
+/// [`crate::platform::feed::import_into_store`] runs instead.
 fn run_import(args: ImportArgs) -> Result<(), Failure> {
-    // With --db, the stored snapshot this import is built on: storing is
-    // refused if another import stored a newer one meanwhile.
-    let (mut db, stored_on) = match (&args.base, &args.db) {
-        (Some(base), _) => (load(base)?, None),
-        (None, Some(url)) => stored_base(url)?,
-        (None, None) => (AdvisoryDb::default(), None),
+    debug_assert!(args.db.is_none(), "--db imports run in the platform binary");
+    let mut db = match &args.base {
+        Some(base) => load(base)?,
+        None => AdvisoryDb::default(),
     };
+    let records = read_sources(&args)?;
+    let update = db.update(records);
+    let bytes = encode(&db)?;
+    let mut written = Vec::new();
+    if let Some(out) = &args.out {
+        write_atomically(out, &bytes)?;
+        written.push(out.display().to_string());
+    }
+    print_outcome(&db, &update, &written);
+    Ok(())
+}
+
+/// Reads every source of an import (bundles checked against the trusted
+/// keys first), printing a summary of each; any bad record fails the
+/// import unless `--keep-going`.
+pub(crate) fn read_sources(args: &ImportArgs) -> Result<Vec<yata_model::Record>, Failure> {
     let config = ImportConfig {
         format: args.format,
         ..ImportConfig::default()
@@ -219,32 +235,17 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
             "bad records found: nothing written (use --keep-going to import the good ones)".into(),
         ));
     }
-    let records: Vec<yata_model::Record> = imported.into_iter().flat_map(|i| i.records).collect();
-    // What the servers must look at again: the vulnerabilities these
-    // records name, in the base and (below) in the result.
-    let base_scope = yata_server::reevaluate::Scope::of_records(
-        records.iter(),
-        &[&db],
-        db.records().len() + records.len(),
-    );
-    let update = db.update(records);
-    let scope = base_scope.expanded_in(&db);
-    let bytes = snapshot::encode_keyed(&db, jiff::Timestamp::now(), &yata_match::snapshot_keys())
-        .map_err(|e| Failure::Other(e.into()))?;
-    let mut written = Vec::new();
-    if let Some(out) = &args.out {
-        write_atomically(out, &bytes)?;
-        written.push(out.display().to_string());
-    }
-    if let Some(url) = &args.db {
-        let base = match (&args.base, stored_on) {
-            // Built on a file: it replaces whatever the store holds.
-            (Some(_), _) => latest_id(url)?,
-            (None, id) => id,
-        };
-        store_snapshot(url, &db, bytes, &scope, base)?;
-        written.push(format!("{url} (re-evaluation queued)"));
-    }
+    Ok(imported.into_iter().flat_map(|i| i.records).collect())
+}
+
+/// The snapshot of `db`, keyed for scoped reading by `yata scan`.
+pub(crate) fn encode(db: &AdvisoryDb) -> Result<Vec<u8>, Failure> {
+    snapshot::encode_keyed(db, jiff::Timestamp::now(), &yata_match::snapshot_keys())
+        .map_err(|e| Failure::Other(e.into()))
+}
+
+/// The last line of an import: what the snapshot holds and where it went.
+pub(crate) fn print_outcome(db: &AdvisoryDb, update: &UpdateSummary, written: &[String]) {
     println!(
         "snapshot: {} vulnerabilities from {} records (added {}, updated {}, unchanged {}, older copies ignored {}) written to {}",
         db.len(),
@@ -255,7 +256,6 @@ fn run_import(args: ImportArgs) -> Result<(), Failure> {
         update.stale,
         written.join(" and ")
     );
-    Ok(())
 }
 
 /// Whether `path` is a file that starts with the bundle magic.
@@ -437,83 +437,6 @@ pub(crate) fn read_public_key(path: &Path) -> Result<VerifyingKey, Failure> {
         .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))
 }
 
-/// The store's latest snapshot, or an empty database if it has none.
-fn stored_base(url: &str) -> Result<(AdvisoryDb, Option<i64>), Failure> {
-    crate::runtime()?.block_on(async {
-        let store = crate::open_store(url).await?;
-        let latest = store
-            .latest_feed_snapshot()
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        store.close().await.map_err(|e| Failure::Other(e.into()))?;
-        match latest {
-            Some((meta, bytes)) => snapshot::decode(&bytes)
-                .map(|s| (s.db, Some(meta.id)))
-                .map_err(|e| {
-                    Failure::Other(anyhow::anyhow!("{url}: stored snapshot {}: {e}", meta.id))
-                }),
-            None => Ok((AdvisoryDb::default(), None)),
-        }
-    })
-}
-
-/// Stores the snapshot in the platform store and queues the re-evaluation
-/// a running server picks up.
-fn store_snapshot(
-    url: &str,
-    db: &AdvisoryDb,
-    bytes: Vec<u8>,
-    scope: &yata_server::reevaluate::Scope,
-    base: Option<i64>,
-) -> Result<(), Failure> {
-    let other = |e: yata_store::Error| Failure::Other(e.into());
-    crate::runtime()?.block_on(async {
-        let store = crate::open_store(url).await?;
-        let summary = serde_json::json!({
-            "vulnerabilities": db.len(),
-            "records": db.records().len(),
-            "sources": [{ "kind": "cli" }],
-        });
-        // The re-evaluation is queued in the snapshot's own transaction.
-        store
-            .put_feed_snapshot(
-                &yata_store::Actor::Cli,
-                &yata_store::NewFeedSnapshot {
-                    digest: yata_inventory::digest(&bytes),
-                    summary: summary.to_string(),
-                    body: bytes,
-                    base,
-                    job: Some(yata_store::NewJob {
-                        kind: yata_server::api::feeds::REEVALUATE_JOB.into(),
-                        payload: scope.to_payload(),
-                        run_at: jiff::Timestamp::now(),
-                    }),
-                },
-            )
-            .await
-            .map_err(|e| match e {
-                yata_store::Error::Conflict(m) => Failure::Other(anyhow::anyhow!(
-                    "{url}: {m} (another import was stored meanwhile; nothing written)"
-                )),
-                e => other(e),
-            })?;
-        store.close().await.map_err(other)
-    })
-}
-
-/// The id of the store's latest snapshot.
-fn latest_id(url: &str) -> Result<Option<i64>, Failure> {
-    crate::runtime()?.block_on(async {
-        let store = crate::open_store(url).await?;
-        let latest = store
-            .latest_feed_snapshot()
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        store.close().await.map_err(|e| Failure::Other(e.into()))?;
-        Ok(latest.map(|(meta, _)| meta.id))
-    })
-}
-
 fn progress_bar(source: &Path) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {pos} documents ({per_sec})")
@@ -560,7 +483,7 @@ fn print_problems(problems: &[Problem]) {
 
 /// Writes to a temporary file beside `path`, then renames it into place, so
 /// that a reader never sees half a snapshot.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -93,19 +93,21 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
-/// The outcome of a command: `Ok(false)` when validation found violations.
-pub(crate) fn run(cmd: InventoryCommand) -> Result<bool, Failure> {
-    let inventory = match cmd {
-        InventoryCommand::Validate(args) => {
-            return validate(&args.file, args.format, &(&args.limits).into());
-        }
-        InventoryCommand::Parse(args) => read(&args.file, args.format, &(&args.limits).into())?,
-        InventoryCommand::ScanRootfs(args) => {
-            yata_inventory::os::scan_rootfs(&args.dir, &(&args.limits).into())
-                .map_err(|e| bad_input(&args.dir, &e))?
-        }
-    };
-    let out = ParseOutput::from(&inventory);
+/// `yata inventory parse`: prints the inventory read.
+pub(crate) fn parse(args: ParseArgs) -> Result<bool, Failure> {
+    print(&read(&args.file, args.format, &(&args.limits).into())?)
+}
+
+/// `yata inventory scan-rootfs`: prints the inventory of the packages
+/// installed.
+pub(crate) fn scan_rootfs(args: ScanArgs) -> Result<bool, Failure> {
+    let inventory = yata_inventory::os::scan_rootfs(&args.dir, &(&args.limits).into())
+        .map_err(|e| bad_input(&args.dir, &e))?;
+    print(&inventory)
+}
+
+fn print(inventory: &Inventory) -> Result<bool, Failure> {
+    let out = ParseOutput::from(inventory);
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, &out).map_err(|e| Failure::Other(e.into()))?;
     use std::io::Write;
@@ -113,11 +115,12 @@ pub(crate) fn run(cmd: InventoryCommand) -> Result<bool, Failure> {
     Ok(true)
 }
 
-fn validate(
-    file: &std::path::Path,
-    format: Option<Format>,
-    limits: &Limits,
-) -> Result<bool, Failure> {
+/// `yata inventory validate` (in the platform binary: the schemas and
+/// their validator are most of a binary's start-up work). `Ok(false)`: the
+/// inventory has violations.
+pub(crate) fn validate(args: ParseArgs) -> Result<bool, Failure> {
+    let limits: Limits = (&args.limits).into();
+    let (file, format, limits) = (&args.file, args.format, &limits);
     let (bytes, format) = read_bytes(file, format, limits)?;
     // A document beyond a limit is refused before the schema sees it.
     let parsed = yata_inventory::parse(format, &bytes, limits);

@@ -1,5 +1,7 @@
-//! `yata`: the YATA-Shield command line. Argument parsing and presentation
-//! only; every rule lives in the library crates.
+//! The YATA-Shield command line: argument parsing and presentation only;
+//! every rule lives in the library crates. Two binaries share it: `yata`
+//! ([`yata`]) runs every command but the platform's, which it hands to
+//! `yata-platform` ([`platform`]) beside it; see [`platform`](mod@platform).
 //!
 //! Exit codes: 0 success, 2 bad input or usage, 1 anything else.
 
@@ -7,26 +9,29 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// See the workspace manifest: measured to halve snapshot load time.
+/// Both binaries' allocator; see the workspace manifest.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod cmd_audit;
-mod cmd_backup;
 mod cmd_cpe;
 mod cmd_csaf;
 mod cmd_cvss;
 mod cmd_feed;
 mod cmd_inventory;
 mod cmd_purl;
-mod cmd_restore;
 mod cmd_scan;
-mod cmd_serve;
 mod cmd_version;
+mod platform;
+
+pub use platform::BINARY as PLATFORM_BINARY;
+
+use cmd_inventory::InventoryCommand;
+use platform::Platform;
 
 /// YATA-Shield: deadline-driven vulnerability remediation for national cyber defence.
 #[derive(Debug, Parser)]
-#[command(name = "yata", version, propagate_version = true)]
+// `bin_name`: usage lines say `yata` in both binaries.
+#[command(name = "yata", bin_name = "yata", version, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -61,16 +66,16 @@ enum Command {
     Scan(Box<cmd_scan::ScanArgs>),
     /// The platform store's audit log.
     #[command(subcommand)]
-    Audit(cmd_audit::AuditCommand),
+    Audit(platform::audit::AuditCommand),
     /// Copy a running SQLite store to a new file, consistently.
-    Backup(cmd_backup::BackupArgs),
+    Backup(platform::backup::BackupArgs),
     /// Replace a SQLite store by a backup whose audit chain verifies.
-    Restore(cmd_restore::RestoreArgs),
+    Restore(platform::restore::RestoreArgs),
     /// Run the platform: HTTP API, background jobs.
-    Serve(cmd_serve::ServeArgs),
+    Serve(platform::serve::ServeArgs),
     /// Administration of a store.
     #[command(subcommand)]
-    Admin(cmd_serve::AdminCommand),
+    Admin(platform::serve::AdminCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,46 +99,49 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-fn main() -> ExitCode {
+/// `yata`: runs every command but the platform's, which replace this
+/// process by `yata-platform`.
+pub fn yata() -> ExitCode {
+    run(None)
+}
+
+/// `yata-platform`: runs every command, the platform's included.
+pub fn platform() -> ExitCode {
+    run(Some(platform::run))
+}
+
+fn run(platform: Option<fn(Platform) -> Result<bool, Failure>>) -> ExitCode {
     let cli = Cli::parse();
+    let on_platform = |command: Platform| match platform {
+        Some(run) => run(command),
+        None => Err(platform::forward(&command)),
+    };
     let result = match cli.command {
-        Command::Version(cmd) => cmd_version::run(cmd),
-        Command::Purl(args) => cmd_purl::run(args),
-        Command::Cpe(cmd) => cmd_cpe::run(cmd),
-        Command::Csaf(cmd) => match cmd_csaf::run(cmd) {
-            Ok(true) => Ok(()),
-            Ok(false) => return ExitCode::FAILURE,
-            Err(e) => Err(e),
-        },
-        Command::Cvss(args) => cmd_cvss::run(args),
-        Command::Feed(cmd) => cmd_feed::run(cmd),
-        Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args),
-        Command::Scan(args) => match cmd_scan::run(*args) {
-            Ok(true) => Ok(()),
-            Ok(false) => return ExitCode::FAILURE,
-            Err(e) => Err(e),
-        },
-        Command::Inventory(cmd) => match cmd_inventory::run(cmd) {
-            Ok(true) => Ok(()),
-            Ok(false) => return ExitCode::FAILURE,
-            Err(e) => Err(e),
-        },
-        Command::Audit(cmd) => match cmd_audit::run(cmd) {
-            Ok(true) => Ok(()),
-            Ok(false) => return ExitCode::FAILURE,
-            Err(e) => Err(e),
-        },
-        Command::Backup(args) => cmd_backup::run(args),
-        Command::Serve(args) => cmd_serve::serve(args),
-        Command::Admin(cmd) => cmd_serve::admin(cmd),
-        Command::Restore(args) => match cmd_restore::run(args) {
-            Ok(true) => Ok(()),
-            Ok(false) => return ExitCode::FAILURE,
-            Err(e) => Err(e),
-        },
+        Command::Version(cmd) => cmd_version::run(cmd).map(|()| true),
+        Command::Purl(args) => cmd_purl::run(args).map(|()| true),
+        Command::Cpe(cmd) => cmd_cpe::run(cmd).map(|()| true),
+        Command::Csaf(cmd) => on_platform(Platform::Csaf(cmd)),
+        Command::Cvss(args) => cmd_cvss::run(args).map(|()| true),
+        Command::Feed(cmd_feed::FeedCommand::Import(args)) if args.db.is_some() => {
+            on_platform(Platform::FeedImport(args))
+        }
+        Command::Feed(cmd) => cmd_feed::run(cmd).map(|()| true),
+        Command::Vuln(VulnCommand::Show(args)) => cmd_feed::show(args).map(|()| true),
+        Command::Scan(args) => cmd_scan::run(*args),
+        Command::Inventory(InventoryCommand::Parse(args)) => cmd_inventory::parse(args),
+        Command::Inventory(InventoryCommand::ScanRootfs(args)) => cmd_inventory::scan_rootfs(args),
+        Command::Inventory(InventoryCommand::Validate(args)) => {
+            on_platform(Platform::InventoryValidate(args))
+        }
+        Command::Audit(cmd) => on_platform(Platform::Audit(cmd)),
+        Command::Backup(args) => on_platform(Platform::Backup(args)),
+        Command::Serve(args) => on_platform(Platform::Serve(args)),
+        Command::Admin(cmd) => on_platform(Platform::Admin(cmd)),
+        Command::Restore(args) => on_platform(Platform::Restore(args)),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(Failure::BadInput(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
@@ -144,29 +152,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// A single-threaded runtime for the commands that use the store.
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
-}
-
-/// Opens the existing store at `url`; a URL it cannot use, or a SQLite file
-/// that does not exist, is bad input (opening would create an empty store).
-pub(crate) async fn open_store(url: &str) -> Result<Box<dyn yata_store::Store>, Failure> {
-    if let Some(rest) = url.strip_prefix("sqlite:") {
-        let path = rest.trim_start_matches("//");
-        let path = path.split_once('?').map_or(path, |(p, _)| p);
-        if !path.contains(":memory:") && !std::path::Path::new(path).is_file() {
-            return Err(Failure::BadInput(format!("{url}: no such database file")));
-        }
-    }
-    yata_store::open(url).await.map_err(|e| match e {
-        yata_store::Error::Url(m) => Failure::BadInput(m),
-        e => Failure::Other(e.into()),
-    })
 }
 
 /// `yata … | head` closes the pipe early; that is not a failure.

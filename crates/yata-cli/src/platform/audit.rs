@@ -2,7 +2,8 @@
 
 use clap::{Args, Subcommand};
 
-use crate::{Failure, open_store, runtime};
+use super::{open_store, runtime};
+use crate::Failure;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {

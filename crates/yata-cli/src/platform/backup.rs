@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 use yata_store::Backend;
 
-use crate::{Failure, open_store, runtime};
+use super::{open_store, runtime};
+use crate::Failure;
 
 #[derive(Debug, Args)]
 pub(crate) struct BackupArgs {

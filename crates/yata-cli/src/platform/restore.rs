@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::{Failure, runtime};
+use super::runtime;
+use crate::Failure;
 
 #[derive(Debug, Args)]
 pub(crate) struct RestoreArgs {

@@ -9,7 +9,8 @@ use yata_priority::Policy;
 use yata_server::{ServeConfig, ServiceConfig, auth};
 use yata_store::{Actor, NewToken, Role};
 
-use crate::{Failure, open_store};
+use super::open_store;
+use crate::Failure;
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -287,7 +288,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
 
 pub(crate) fn admin(cmd: AdminCommand) -> Result<(), Failure> {
     let AdminCommand::Bootstrap(args) = cmd;
-    crate::runtime()?.block_on(async {
+    super::runtime()?.block_on(async {
         let store = if args.db.starts_with("sqlite:") {
             // Creating the store is what a first bootstrap does.
             yata_store::open(&args.db)
