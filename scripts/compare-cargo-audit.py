@@ -7,6 +7,8 @@ warnings alike. Prints differences and wall times. `--no-yanked`: checking
 for yanked crates needs the crates.io index, which yata does not consult.
 
     scripts/compare-cargo-audit.py ../shared/data/rustsec/advisory-db LOCK...
+
+YATA names the binary to measure (target/release/yata by default).
 """
 import json, os, resource, subprocess, sys, time
 
@@ -71,3 +73,11 @@ a, r, n = totals["audit"], totals["raw"], totals["snap"]
 print(f"{same}/{len(locks)} lockfiles identical (best of {RUNS} runs each)")
 print(f"wall: cargo audit {a[0]:.2f} s, yata from raw {r[0]:.2f} s ({a[0]/r[0]:.1f}x), from snapshot {n[0]:.2f} s ({a[0]/n[0]:.1f}x)")
 print(f"CPU:  cargo audit {a[1]:.2f} s, yata from raw {r[1]:.2f} s ({a[1]/r[1]:.1f}x), from snapshot {n[1]:.2f} s ({a[1]/n[1]:.1f}x)")
+
+# cargo audit reads one lockfile per run; `yata scan` takes many. For
+# reference (not the per-lockfile ratio above): all of them in one run.
+for label, feeds in (("raw", db), ("snapshot", snap)):
+    out, t, c = timed([YATA, "scan", *locks, "--feeds", feeds, "--format", "json", "--show-informational"])
+    if out.returncode != 0:
+        raise SystemExit(f"yata failed on all lockfiles at once: {out.stderr}")
+    print(f"all {len(locks)} lockfiles in one yata run from {label}: {t:.3f} s wall ({a[0]/t:.0f}x cargo audit's runs)")

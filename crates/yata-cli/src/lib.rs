@@ -9,10 +9,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Both binaries' allocator; see the workspace manifest.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 mod cmd_cpe;
 mod cmd_csaf;
 mod cmd_cvss;
