@@ -19,8 +19,6 @@ mod cmd_scan;
 mod cmd_version;
 mod platform;
 
-pub use platform::BINARY as PLATFORM_BINARY;
-
 use cmd_inventory::InventoryCommand;
 use platform::Platform;
 

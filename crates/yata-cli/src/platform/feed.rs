@@ -8,7 +8,7 @@ use crate::Failure;
 use crate::cmd_feed::{ImportArgs, encode, load, print_outcome, read_sources, write_atomically};
 
 pub(crate) fn import_into_store(args: ImportArgs) -> Result<(), Failure> {
-    let url = &args.db.clone().ok_or_else(|| {
+    let url = args.db.as_deref().ok_or_else(|| {
         Failure::BadInput("an import into the platform store needs --db URL".into())
     })?;
     // The stored snapshot this import is built on: storing is refused if

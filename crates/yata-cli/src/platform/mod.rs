@@ -20,7 +20,7 @@ pub(crate) mod restore;
 pub(crate) mod serve;
 
 /// The platform binary's file name, looked up beside `yata`.
-pub const BINARY: &str = "yata-platform";
+pub(crate) const BINARY: &str = "yata-platform";
 
 /// A parsed platform command.
 #[derive(Debug)]
