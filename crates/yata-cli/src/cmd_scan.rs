@@ -204,15 +204,11 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
         }));
     }
     // One order across inventories, as within one.
-    rows.sort_by(|a, b| {
-        yata_priority::cmp_work(
-            &a.item
-                .assessment
-                .work_key(a.item.finding.vulnerability.as_str()),
-            &b.item
-                .assessment
-                .work_key(b.item.finding.vulnerability.as_str()),
-        )
+    // Stable: equal keys keep their order within an inventory.
+    rows.sort_by_cached_key(|r| {
+        r.item
+            .assessment
+            .work_key(r.item.finding.vulnerability.as_str())
     });
     let mut failed = false;
     for r in &rows {

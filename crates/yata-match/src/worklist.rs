@@ -5,7 +5,7 @@
 use yata_knowledge::AdvisoryDb;
 use yata_model::VulnId;
 use yata_model::inventory::Inventory;
-use yata_priority::{Policy, cmp_work};
+use yata_priority::Policy;
 use yata_vex::Statement;
 
 use crate::assess::{Assessment, AssetContext, assess};
@@ -90,12 +90,13 @@ pub fn work_list(
             }
         })
         .collect();
-    items.sort_by(|a, b| {
-        cmp_work(
-            &a.assessment.work_key(a.finding.vulnerability.as_str()),
-            &b.assessment.work_key(b.finding.vulnerability.as_str()),
+    // Each key built once (it owns the id), not twice per comparison.
+    items.sort_by_cached_key(|item| {
+        (
+            item.assessment
+                .work_key(item.finding.vulnerability.as_str()),
+            item.finding.subject,
         )
-        .then_with(|| a.finding.subject.cmp(&b.finding.subject))
     });
     WorkList { items, matches }
 }
