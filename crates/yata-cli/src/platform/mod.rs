@@ -84,8 +84,8 @@ pub(crate) fn forward(command: &Platform) -> Failure {
     Failure::Other(if error.kind() == std::io::ErrorKind::NotFound {
         anyhow::anyhow!(
             "`yata {}` runs in {}, the platform binary installed beside yata, which is missing: \
-             build both with `cargo build --release` (or install both with \
-             `cargo install --path crates/yata-cli`)",
+             `cargo build --release` builds both (`cargo build` the debug pair), \
+             `cargo install --path crates/yata-cli` installs both",
             command.name(),
             platform.display()
         )
