@@ -15,9 +15,7 @@ use yata_match::{
     AssetContext, IndexKey, KEY_SCHEME, MatchIndex, Subject, WorkConfig, WorkItem, work_list,
 };
 use yata_model::inventory::{Criticality, Inventory};
-use yata_priority::{
-    Asset, CoordinatorDecision, Decisions, DeployerPriority, OrgKind, Policy, Timeline,
-};
+use yata_priority::{Asset, CoordinatorDecision, Decisions, DeployerPriority, OrgKind, Timeline};
 use yata_version::ecosystem::{Ecosystem, EcosystemKind};
 use yata_vex::{ProductRef, Statement};
 
@@ -135,15 +133,7 @@ struct Row<'a> {
 }
 
 pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
-    let policy = match &args.policy {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
-            Policy::from_toml(&text)
-                .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?
-        }
-        None => Policy::default(),
-    };
+    let policy = crate::read_policy(args.policy.as_deref())?;
     let mut statements: Vec<Statement> = Vec::new();
     for path in &args.vex {
         let bytes = std::fs::read(path)

@@ -93,6 +93,19 @@ impl From<std::io::Error> for Failure {
     }
 }
 
+/// The deadline policy of `--policy FILE` (TOML), or BOD 26-04's.
+pub(crate) fn read_policy(
+    path: Option<&std::path::Path>,
+) -> Result<yata_priority::Policy, Failure> {
+    let Some(path) = path else {
+        return Ok(yata_priority::Policy::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
+    yata_priority::Policy::from_toml(&text)
+        .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))
+}
+
 /// `yata`: runs every command but the platform's, which replace this
 /// process by `yata-platform`.
 pub fn yata() -> ExitCode {

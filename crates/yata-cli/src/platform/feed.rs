@@ -3,6 +3,7 @@
 
 use yata_knowledge::AdvisoryDb;
 use yata_knowledge::snapshot;
+use yata_store::FeedSnapshotMeta;
 
 use crate::Failure;
 use crate::cmd_feed::{ImportArgs, encode, load, print_outcome, read_sources, write_atomically};
@@ -46,6 +47,23 @@ pub(crate) fn import_into_store(args: ImportArgs) -> Result<(), Failure> {
 
 /// The store's latest snapshot, or an empty database if it has none.
 fn stored_base(url: &str) -> Result<(AdvisoryDb, Option<i64>), Failure> {
+    match latest_snapshot(url)? {
+        Some((meta, bytes)) => snapshot::decode(&bytes)
+            .map(|s| (s.db, Some(meta.id)))
+            .map_err(|e| {
+                Failure::Other(anyhow::anyhow!("{url}: stored snapshot {}: {e}", meta.id))
+            }),
+        None => Ok((AdvisoryDb::default(), None)),
+    }
+}
+
+/// The id of the store's latest snapshot.
+fn latest_id(url: &str) -> Result<Option<i64>, Failure> {
+    Ok(latest_snapshot(url)?.map(|(meta, _)| meta.id))
+}
+
+/// The store's latest snapshot and its bytes.
+fn latest_snapshot(url: &str) -> Result<Option<(FeedSnapshotMeta, Vec<u8>)>, Failure> {
     super::runtime()?.block_on(async {
         let store = super::open_store(url).await?;
         let latest = store
@@ -53,14 +71,7 @@ fn stored_base(url: &str) -> Result<(AdvisoryDb, Option<i64>), Failure> {
             .await
             .map_err(|e| Failure::Other(e.into()))?;
         store.close().await.map_err(|e| Failure::Other(e.into()))?;
-        match latest {
-            Some((meta, bytes)) => snapshot::decode(&bytes)
-                .map(|s| (s.db, Some(meta.id)))
-                .map_err(|e| {
-                    Failure::Other(anyhow::anyhow!("{url}: stored snapshot {}: {e}", meta.id))
-                }),
-            None => Ok((AdvisoryDb::default(), None)),
-        }
+        Ok(latest)
     })
 }
 
@@ -105,18 +116,5 @@ fn store_snapshot(
                 e => other(e),
             })?;
         store.close().await.map_err(other)
-    })
-}
-
-/// The id of the store's latest snapshot.
-fn latest_id(url: &str) -> Result<Option<i64>, Failure> {
-    super::runtime()?.block_on(async {
-        let store = super::open_store(url).await?;
-        let latest = store
-            .latest_feed_snapshot()
-            .await
-            .map_err(|e| Failure::Other(e.into()))?;
-        store.close().await.map_err(|e| Failure::Other(e.into()))?;
-        Ok(latest.map(|(meta, _)| meta.id))
     })
 }

@@ -194,15 +194,7 @@ fn print_logins(password: Option<&str>) {
 }
 
 pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
-    let policy = match &args.policy {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?;
-            Policy::from_toml(&text)
-                .map_err(|e| Failure::BadInput(format!("{}: {e}", path.display())))?
-        }
-        None => Policy::default(),
-    };
+    let policy = crate::read_policy(args.policy.as_deref())?;
     let demo = if args.demo {
         Some(demo_db(args.db.as_deref())?)
     } else {
@@ -227,20 +219,17 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
         None => yata_server::config::ConfigFile::default(),
     };
-    let feeds = file.feeds().map_err(|e| {
-        let at = args
-            .config
-            .as_ref()
-            .map_or(String::new(), |p| format!("{}: ", p.display()));
-        Failure::BadInput(format!("{at}{e}"))
-    })?;
-    let correlation = file.correlation().map_err(|e| {
-        let at = args
-            .config
-            .as_ref()
-            .map_or(String::new(), |p| format!("{}: ", p.display()));
-        Failure::BadInput(format!("{at}{e}"))
-    })?;
+    // A setting's error names the file it is in.
+    let at = args
+        .config
+        .as_ref()
+        .map_or(String::new(), |p| format!("{}: ", p.display()));
+    let feeds = file
+        .feeds()
+        .map_err(|e| Failure::BadInput(format!("{at}{e}")))?;
+    let correlation = file
+        .correlation()
+        .map_err(|e| Failure::BadInput(format!("{at}{e}")))?;
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_writer(std::io::stderr)
