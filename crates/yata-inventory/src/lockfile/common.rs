@@ -280,7 +280,15 @@ pub(crate) fn toml(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<toml::Table, InventoryError> {
-    let text = text(format, bytes)?;
+    toml_text(format, text(format, bytes)?, limits)
+}
+
+/// [`toml`] of text already decoded.
+pub(crate) fn toml_text(
+    format: Format,
+    text: &str,
+    limits: &Limits,
+) -> Result<toml::Table, InventoryError> {
     if let Some(line) = too_deep(text, limits.max_depth) {
         return Err(InventoryError::new(
             format,
