@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         if let Ok(i) = Indicator::parse(line) {
-            assert!(list.contains(i.kind(), i.value()), "{line:?} not on the list");
+            assert!(
+                list.contains(i.kind(), i.value()),
+                "{line:?} not on the list"
+            );
         }
     }
     for kind in yata_indicator::Kind::ALL {
