@@ -142,7 +142,7 @@ fn leak(db: AdvisoryDb) {
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure::Other(e.into()))?;
+    crate::pretty::to_writer(&mut out, value).map_err(|e| Failure::Other(e.into()))?;
     writeln!(out)?;
     Ok(())
 }

@@ -109,7 +109,7 @@ pub(crate) fn scan_rootfs(args: ScanArgs) -> Result<bool, Failure> {
 fn print(inventory: &Inventory) -> Result<bool, Failure> {
     let out = ParseOutput::from(inventory);
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, &out).map_err(|e| Failure::Other(e.into()))?;
+    crate::pretty::to_writer(&mut stdout, &out).map_err(|e| Failure::Other(e.into()))?;
     use std::io::Write;
     writeln!(stdout)?;
     Ok(true)

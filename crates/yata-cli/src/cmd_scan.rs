@@ -243,7 +243,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
                 findings: rows.iter().map(RowJson::new).collect(),
                 summary: &summary,
             };
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| Failure::Other(e.into()))?;
+            crate::pretty::to_writer(&mut out, &doc).map_err(|e| Failure::Other(e.into()))?;
             writeln!(out)?;
             // As below: the process ends soon.
             std::mem::forget(doc);
@@ -251,7 +251,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
         OutputFormat::Table => write_table(&mut out, &rows, &summary)?,
         OutputFormat::Csv => write_csv(&mut out, &rows)?,
         OutputFormat::Sarif => {
-            serde_json::to_writer_pretty(&mut out, &sarif(&rows))
+            crate::pretty::to_writer(&mut out, &sarif(&rows))
                 .map_err(|e| Failure::Other(e.into()))?;
             writeln!(out)?;
         }
@@ -263,7 +263,7 @@ pub(crate) fn run(args: ScanArgs) -> Result<bool, Failure> {
     out.flush()?;
     // The process ends here: freeing millions of small allocations one by
     // one would only delay the exit (measured: a tenth of a small scan).
-    drop(rows);
+    std::mem::forget(rows);
     std::mem::forget(index);
     std::mem::forget(inventories);
     std::mem::forget(db);

@@ -18,6 +18,7 @@ mod cmd_purl;
 mod cmd_scan;
 mod cmd_version;
 mod platform;
+mod pretty;
 
 use cmd_inventory::InventoryCommand;
 use platform::Platform;
