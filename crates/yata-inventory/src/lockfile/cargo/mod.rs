@@ -250,6 +250,31 @@ mod tests {
         }
     }
 
+    /// Texts at the edges of the layout, read here, give what the parser
+    /// gives: non-ASCII text, empty and inline arrays, a repeated package,
+    /// and the errors of a package without a version.
+    #[test]
+    fn edge_cases_of_the_layout_are_read_as_the_parser_reads_them() {
+        let limits = Limits::default();
+        for text in [
+            "# 日本語のコメント é\u{2028}\nversion = 0\n",
+            "[[package]]\nname = \"名前\"\nversion = \"1.0.0\"\ndependencies = []\n",
+            "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\ndependencies = [\t\"a\" ,\n\n]\n\
+             [[package]]\nname = \"a\"\nversion = \"1.0.0\"\nchecksum = \"AB\"\n",
+            "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nchecksum = \"xyz\"\n",
+            "[[package]]\nname = \"a\"\n",
+            "[[package]]\n",
+            "",
+        ] {
+            assert!(canonical::read(text, &limits).is_some(), "{text:?}");
+            assert_eq!(
+                parse(text.as_bytes(), &limits),
+                parse_via_toml(text.as_bytes(), &limits),
+                "{text:?}"
+            );
+        }
+    }
+
     /// The same lockfile in other layouts goes to the parser and gives the
     /// same inventory.
     #[test]
