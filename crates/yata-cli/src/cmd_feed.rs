@@ -141,9 +141,11 @@ fn leak(db: AdvisoryDb) {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
+    // Standard output flushes at every line break; pretty JSON is many lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     crate::pretty::to_writer(&mut out, value).map_err(|e| Failure::Other(e.into()))?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

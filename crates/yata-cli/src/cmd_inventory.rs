@@ -108,10 +108,12 @@ pub(crate) fn scan_rootfs(args: ScanArgs) -> Result<bool, Failure> {
 
 fn print(inventory: &Inventory) -> Result<bool, Failure> {
     let out = ParseOutput::from(inventory);
-    let mut stdout = std::io::stdout().lock();
+    // Standard output flushes at every line break; pretty JSON is many lines.
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     crate::pretty::to_writer(&mut stdout, &out).map_err(|e| Failure::Other(e.into()))?;
     use std::io::Write;
     writeln!(stdout)?;
+    stdout.flush()?;
     Ok(true)
 }
 

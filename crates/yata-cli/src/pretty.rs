@@ -19,8 +19,8 @@ pub(crate) fn to_writer<W: Write, T: Serialize + ?Sized>(
     ))
 }
 
-/// `,` then a line break and indents enough for most documents; deeper
-/// ones take it more than once.
+/// `,`, a line break and the indent of 32 levels; a deeper line gets the
+/// rest of its indent two spaces at a time.
 const BREAK: &[u8] = b",\n                                                                ";
 const LEVELS: usize = (BREAK.len() - 2) / 2;
 

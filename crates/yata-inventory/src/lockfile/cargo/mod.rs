@@ -28,8 +28,8 @@ const CRATES_IO_SOURCES: &[&str] = &[
     "sparse+https://index.crates.io/",
 ];
 
-/// What a lockfile says, borrowed from its text: all the inventory is
-/// built from.
+/// What a lockfile says, borrowed from its text or its TOML table: all
+/// the inventory is built from.
 #[derive(Debug, Default, PartialEq)]
 struct Doc<'a> {
     /// The top-level `version`.
