@@ -25,7 +25,7 @@ pub(super) fn read<'a>(text: &'a str, limits: &Limits) -> Option<Doc<'a>> {
     }
     let mut r = Reader { text, pos: 0 };
     let mut doc = Doc::default();
-    let mut table = Table::Root;
+    let mut section = Section::Root;
     // The current package's keys; the metadata table's keys.
     let mut keys: Vec<&str> = Vec::new();
     let mut metadata: Option<HashSet<&str>> = None;
@@ -37,15 +37,15 @@ pub(super) fn read<'a>(text: &'a str, limits: &Limits) -> Option<Doc<'a>> {
                 if r.eat("[[package]]") {
                     doc.packages.push(Some(Package::default()));
                     keys.clear();
-                    table = Table::Package;
+                    section = Section::Package;
                 } else if metadata.is_none() && r.eat("[metadata]") {
                     metadata = Some(HashSet::new());
-                    table = Table::Metadata;
+                    section = Section::Metadata;
                 } else {
                     return None;
                 }
             }
-            b'"' if table == Table::Metadata => {
+            b'"' if section == Section::Metadata => {
                 let key = r.string()?;
                 r.eat(" = ").then_some(())?;
                 let value = r.string()?;
@@ -59,11 +59,11 @@ pub(super) fn read<'a>(text: &'a str, limits: &Limits) -> Option<Doc<'a>> {
             _ => {
                 let key = r.bare_key()?;
                 r.eat(" = ").then_some(())?;
-                match table {
-                    Table::Root if key == "version" && doc.version.is_none() => {
+                match section {
+                    Section::Root if key == "version" && doc.version.is_none() => {
                         doc.version = Some(r.integer()?);
                     }
-                    Table::Package if !keys.contains(&key) => {
+                    Section::Package if !keys.contains(&key) => {
                         keys.push(key);
                         let package = doc.packages.last_mut()?.as_mut()?;
                         if key == "dependencies" {
@@ -91,8 +91,9 @@ pub(super) fn read<'a>(text: &'a str, limits: &Limits) -> Option<Doc<'a>> {
     Some(doc)
 }
 
+/// The table the lines being read belong to.
 #[derive(Clone, Copy, PartialEq)]
-enum Table {
+enum Section {
     Root,
     Package,
     Metadata,

@@ -189,7 +189,7 @@ fn build(doc: &Doc<'_>, bytes: &[u8], limits: &Limits) -> Result<Inventory, Inve
 
     // `name`, `name version` or `name version (source)`.
     for p in &pkgs {
-        let Some(from) = ids.get(&(p.name, p.version)).cloned() else {
+        let Some(from) = ids.get(&(p.name, p.version)) else {
             continue;
         };
         for dep in p.deps {
@@ -203,10 +203,7 @@ fn build(doc: &Doc<'_>, bytes: &[u8], limits: &Limits) -> Result<Inventory, Inve
                 },
             };
             match target {
-                Some(to) => {
-                    let to = to.clone();
-                    lock.edge(&from, &to);
-                }
+                Some(to) => lock.edge(from, to),
                 None => lock.warn(
                     format!("{}/dependencies", p.at),
                     format!("{dep}: no such package in the lockfile"),
